@@ -1,0 +1,273 @@
+"""Validate parsed YAML against the schema and compile it into a KnowledgeBase.
+
+Validation is strict: pydantic rejects unknown keys and wrong types, then
+the cross-checks here reject anything that does not fit together (an id
+used but never defined, a rule without a citation, a policy row without a
+rule). Every problem is collected, so one run lists them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from charley.errors import KnowledgeError
+from charley.knowledge.base import KnowledgeBase
+from charley.knowledge.conditions import Cond, compile_condition, leaves
+from charley.knowledge.lexicon import Lexicon
+from charley.knowledge.schema import (
+    LEVELS,
+    Citation,
+    Fact,
+    FindingDef,
+    Kind,
+    Language,
+    Profile,
+    Source,
+    Triage,
+    forbid_extra,
+)
+
+MAX_QUOTE = 300
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class SourcesFile:
+    sources: tuple[Source, ...]
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class FindingsFile:
+    findings: tuple[FindingDef, ...]
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class KindsFile:
+    kinds: tuple[Kind, ...]
+
+
+FILE_SCHEMAS: dict[str, type] = {
+    "sources": SourcesFile,
+    "findings": FindingsFile,
+    "language": Language,
+    "kinds": KindsFile,
+    "triage": Triage,
+    "profile": Profile,
+}
+
+
+def validate_files(docs: dict[str, Any]) -> dict[str, Any]:
+    """Each parsed YAML document as its schema object; raise on any problem."""
+    from pydantic import TypeAdapter, ValidationError
+
+    out: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, schema in FILE_SCHEMAS.items():
+        if name not in docs:
+            problems.append(f"{name}.yaml: missing")
+            continue
+        try:
+            out[name] = TypeAdapter(schema).validate_python(docs[name])
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                problems.append(f"{name}.yaml: {loc}: {err['msg']}")
+    if problems:
+        raise KnowledgeError(problems)
+    return out
+
+
+def profile_sections(profile: Profile) -> dict[str, tuple[Fact, ...]]:
+    """The lists of facts in the profile, by section name."""
+    return {
+        f.name: getattr(profile, f.name)
+        for f in fields(profile)
+        if f.name not in ("summary", "disagreements")
+    }
+
+
+def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
+    files = validate_files(docs)
+    problems: list[str] = []
+    sources: dict[str, Source] = _index(files["sources"].sources, "sources", problems)
+    findings: dict[str, FindingDef] = _index(files["findings"].findings, "findings", problems)
+    kinds: dict[str, Kind] = _index(files["kinds"].kinds, "kinds", problems)
+    language: Language = files["language"]
+    triage: Triage = files["triage"]
+    profile: Profile = files["profile"]
+
+    known = set(findings) | {f"level.{lv}" for lv in LEVELS} | {f"kind.{k}" for k in kinds}
+    conds: dict[str, Cond] = {}
+
+    def add_cond(key: str, raw: Any, *, pseudo: bool = False) -> None:
+        cond = compile_condition(raw, key, problems)
+        allowed = known if pseudo else set(findings)
+        for leaf in leaves(cond):
+            if leaf not in allowed:
+                problems.append(f"{key}: unknown finding {leaf!r}")
+        conds[key] = cond
+
+    def check_citations(where: str, citations: tuple[Citation, ...]) -> None:
+        if not citations:
+            problems.append(f"{where}: has no citation")
+        for c in citations:
+            src = sources.get(c.source)
+            if src is None:
+                problems.append(f"{where}: cites unknown source {c.source!r}")
+            elif src.kind == "article":
+                if not c.quote.strip() or c.summary:
+                    problems.append(f"{where}: an article citation needs a quote and no summary")
+                elif len(c.quote) > MAX_QUOTE:
+                    problems.append(f"{where}: quote longer than {MAX_QUOTE} characters")
+            elif not c.summary.strip() or c.quote:
+                problems.append(f"{where}: a guidance citation needs a summary and no quote")
+
+    # findings
+    for f in findings.values():
+        for target in f.implies:
+            if target not in findings:
+                problems.append(f"findings.{f.id}: implies unknown finding {target!r}")
+    for unit_name, unit in language.units.items():
+        if unit.finding not in findings:
+            problems.append(f"language.units.{unit_name}: unknown finding {unit.finding!r}")
+    for d in language.derivations:
+        add_cond(f"derive:{d.id}", d.when)
+        if d.sets not in findings:
+            problems.append(f"language.derivations.{d.id}: sets unknown finding {d.sets!r}")
+
+    # kinds
+    for k in kinds.values():
+        add_cond(f"kind:{k.id}", k.suggested_by)
+        check_citations(f"kinds.{k.id}", k.citations)
+
+    # triage
+    specialist_ids = {s.id for s in profile.specialists}
+    row_ids = {r.id for r in triage.rows}
+    rule_ids: set[str] = set()
+    rows_used: set[str] = set()
+    for rule in (*triage.rules, triage.fallback):
+        where = f"triage.rules.{rule.id}"
+        if rule.id in rule_ids:
+            problems.append(f"{where}: duplicate id")
+        rule_ids.add(rule.id)
+        if rule is not triage.fallback:
+            add_cond(f"rule:{rule.id}", rule.when)
+            if rule.row not in row_ids:
+                problems.append(f"{where}: unknown policy row {rule.row!r}")
+            rows_used.add(rule.row)
+            row_level = next((r.level for r in triage.rows if r.id == rule.row), rule.level)
+            if row_level != rule.level:
+                problems.append(f"{where}: level {rule.level} differs from its row's {row_level}")
+        check_citations(where, rule.citations)
+        for k in rule.kinds:
+            if k not in kinds:
+                problems.append(f"{where}: unknown kind {k!r}")
+        for s in rule.see:
+            if s not in specialist_ids:
+                problems.append(f"{where}: unknown specialist {s!r}")
+    for row in triage.rows:
+        if row.id not in rows_used:
+            problems.append(f"triage.rows.{row.id}: no rule implements this policy row")
+    if set(triage.levels) != set(LEVELS):
+        problems.append("triage.levels: must name exactly the five levels")
+    for q in triage.open_questions:
+        add_cond(f"open:{q.id}", q.when)
+        check_citations(f"triage.open_questions.{q.id}", q.citations)
+        for a in q.ask:
+            if a not in findings or not findings[a].question:
+                problems.append(f"triage.open_questions.{q.id}: {a!r} has no question to ask")
+    for a in triage.interview_order:
+        if a not in findings or not findings[a].question:
+            problems.append(f"triage.interview_order: {a!r} has no question to ask")
+
+    # profile
+    check_citations("profile.summary", profile.summary.citations)
+    for section, facts in profile_sections(profile).items():
+        if not facts:
+            problems.append(f"profile.{section}: is empty")
+        seen: set[str] = set()
+        for fact in facts:
+            where = f"profile.{section}.{fact.id}"
+            if fact.id in seen:
+                problems.append(f"{where}: duplicate id")
+            seen.add(fact.id)
+            check_citations(where, fact.citations)
+            if fact.when is not None:
+                add_cond(f"{section}:{fact.id}", fact.when, pseudo=True)
+            elif section == "relief":
+                problems.append(f"{where}: relief must say for whom (when)")
+    for dis in profile.disagreements:
+        check_citations(f"profile.disagreements.{dis.id}", dis.citations)
+
+    # safe advice
+    banned = [w.lower() for w in triage.forbidden_advice]
+    advice = [(f"profile.relief.{f.id}", f.text) for f in profile.relief]
+    advice += [(f"profile.prevention.{f.id}", f.text) for f in profile.prevention]
+    advice += [(f"triage.rules.{r.id}", r.reason) for r in triage.rules]
+    for where, text in advice:
+        for word in banned:
+            if word in text.lower():
+                problems.append(f"{where}: advice must not contain {word.strip()!r}")
+
+    lexicon = build_lexicon(findings, language, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    implies = {f.id: _closure(f.id, findings) for f in findings.values() if f.implies}
+    return KnowledgeBase(
+        digest=digest,
+        sources=sources,
+        findings=findings,
+        language=language,
+        triage=triage,
+        kinds=kinds,
+        profile=profile,
+        conds=conds,
+        implies=implies,
+        lexicon=lexicon,
+    )
+
+
+def build_lexicon(
+    findings: dict[str, FindingDef], language: Language, problems: list[str]
+) -> Lexicon:
+    numbers = frozenset(w for w in language.numbers if " " not in w)
+    lexicon = Lexicon(numbers)
+    spellings = language.spellings
+    try:
+        for f in findings.values():
+            for p in f.phrases:
+                lexicon.add(p, ("finding", f.id, "present"), spellings)
+            for p in f.absent_phrases:
+                lexicon.add(p, ("finding", f.id, "absent"), spellings)
+        for cue in language.cues:
+            lexicon.add(cue.phrase, ("cue", cue.category, cue.direction), spellings)
+        for t in language.terminators:
+            lexicon.add(t, ("term", "all", ""), spellings)
+        for t in language.history_terminators:
+            lexicon.add(t, ("term", "history", ""), spellings)
+    except ValueError as exc:
+        problems.append(f"lexicon: {exc}")
+    return lexicon
+
+
+def _index(items: tuple[Any, ...], where: str, problems: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if item.id in out:
+            problems.append(f"{where}: duplicate id {item.id!r}")
+        out[item.id] = item
+    return out
+
+
+def _closure(fid: str, findings: dict[str, FindingDef]) -> tuple[str, ...]:
+    seen: list[str] = []
+    todo = list(findings[fid].implies)
+    while todo:
+        x = todo.pop()
+        if x not in seen and x != fid:
+            seen.append(x)
+            todo.extend(findings[x].implies if x in findings else ())
+    return tuple(seen)

@@ -1,0 +1,257 @@
+"""The shape of charley's knowledge: one schema for every YAML file.
+
+The classes are stdlib dataclasses so that loading the cached knowledge
+costs no pydantic import; pydantic validates the YAML against these same
+classes (unknown keys rejected) when the cache is built and in
+`charley kb check`.
+
+A *condition* (``when``) is plain data, compiled by
+:mod:`charley.knowledge.conditions`::
+
+    "sign.chest_pain"                       # present now
+    {all: [..]} / {any: [..]} / {not: ..}   # logic
+    {absent: "sign.fever"}                  # said to be absent
+    {unknown: "sign.fever"}                 # not known either way
+    {value: "episode.minutes", gt: 10}      # a number that was stated
+    {history: "condition.dvt"}              # mentioned as past history
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Level = Literal["emergency_ambulance", "emergency", "consultation_24", "consultation", "self_care"]
+LEVELS: tuple[Level, ...] = (
+    "self_care",
+    "consultation",
+    "consultation_24",
+    "emergency",
+    "emergency_ambulance",
+)
+"""Levels from lowest to highest urgency; the index is the rank."""
+
+FindingGroup = Literal[
+    "symptom",
+    "site",
+    "side",
+    "feel",
+    "sign",
+    "timing",
+    "trigger",
+    "medicine",
+    "condition",
+    "relief",
+    "course",
+    "person",
+    "quantity",
+]
+CueCategory = Literal["negated", "history", "hypothetical", "pseudo", "terminate"]
+Direction = Literal["forward", "backward"]
+
+
+def forbid_extra(cls: type) -> type:
+    """Tell pydantic to reject unknown keys for this dataclass."""
+    cls.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
+    return cls
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a statement comes from.
+
+    For an article, ``source`` is its file name and ``quote`` a short
+    verbatim passage. For outside guidance, ``source`` is the id of a
+    guidance source and ``summary`` is charley's own summary of it.
+    """
+
+    source: str
+    quote: str = ""
+    summary: str = ""
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    kind: Literal["article", "guidance"]
+    title: str
+    publisher: str
+    url: str = ""
+    updated: str = ""
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class FindingDef:
+    """One thing a person can report, with the words that report it."""
+
+    id: str
+    label: str
+    group: FindingGroup
+    question: str = ""
+    phrases: tuple[str, ...] = ()
+    absent_phrases: tuple[str, ...] = ()
+    implies: tuple[str, ...] = ()
+    unit: str = ""
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A word that changes the meaning of findings near it (ConText-style)."""
+
+    phrase: str
+    category: CueCategory
+    direction: Direction = "forward"
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """A finding that follows from others, e.g. fever from a stated temperature."""
+
+    id: str
+    when: Any
+    sets: str
+    note: str = ""
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Unit:
+    words: tuple[str, ...]
+    finding: str
+    factor: float
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Language:
+    """How words are read: context cues, numbers, units and common misspellings."""
+
+    max_scope: int
+    cues: tuple[Cue, ...]
+    terminators: tuple[str, ...]
+    history_terminators: tuple[str, ...]
+    numbers: dict[str, float]
+    units: dict[str, Unit]
+    periods: dict[str, float]
+    spellings: dict[str, str]
+    weekdays: tuple[str, ...]
+    derivations: tuple[Derivation, ...] = ()
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class PolicyRow:
+    """A row of the triage policy (TRIAGE.md); each must have a rule."""
+
+    id: str
+    level: Level
+    text: str
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A triage rule: when the condition holds, the level is at least ``level``."""
+
+    id: str
+    row: str
+    level: Level
+    when: Any
+    reason: str
+    citations: tuple[Citation, ...]
+    kinds: tuple[str, ...] = ()
+    see: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    """A finding that stays unknown (and is asked) when not said, in a context."""
+
+    id: str
+    when: Any
+    ask: tuple[str, ...]
+    level: Level
+    reason: str
+    citations: tuple[Citation, ...]
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Kind:
+    id: str
+    label: str
+    icd10: str
+    description: str
+    suggested_by: Any
+    weight: int
+    citations: tuple[Citation, ...]
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Triage:
+    levels: dict[str, str]
+    rows: tuple[PolicyRow, ...]
+    rules: tuple[Rule, ...]
+    fallback: Rule
+    open_questions: tuple[OpenQuestion, ...]
+    interview_order: tuple[str, ...]
+    forbidden_advice: tuple[str, ...]
+    disclaimer: str
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A statement of the condition profile, in charley's words, with its sources.
+
+    ``when`` (optional) says for whom it applies; ``weight`` ranks it.
+    """
+
+    id: str
+    label: str
+    text: str
+    citations: tuple[Citation, ...]
+    when: Any = None
+    weight: int = 0
+    examples: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    id: str
+    topic: str
+    sources_say: str
+    resolution: str
+    citations: tuple[Citation, ...]
+
+
+@forbid_extra
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The condition profile: everything the four articles say, in charley's words."""
+
+    summary: Fact
+    aliases: tuple[Fact, ...]
+    sites: tuple[Fact, ...]
+    muscle_types: tuple[Fact, ...]
+    signs: tuple[Fact, ...]
+    durations: tuple[Fact, ...]
+    causes: tuple[Fact, ...]
+    risk_factors: tuple[Fact, ...]
+    medicines: tuple[Fact, ...]
+    conditions: tuple[Fact, ...]
+    mimics: tuple[Fact, ...]
+    treatments: tuple[Fact, ...]
+    relief: tuple[Fact, ...]
+    prevention: tuple[Fact, ...]
+    specialists: tuple[Fact, ...]
+    warning_signs: tuple[Fact, ...]
+    disagreements: tuple[Disagreement, ...] = field(default=())

@@ -1,0 +1,174 @@
+"""Numbers in free text: durations, how often, age, temperature, pain, weeks pregnant.
+
+The words for numbers and units come from the knowledge (language.yaml);
+this module holds only the grammar that joins them ("three or four nights
+a week", "for about 30 minutes", "a 19-year-old", "39.4°C"). Each pattern
+that matches is blanked out, so "28 weeks pregnant" is not also read as a
+duration of 28 weeks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from charley.knowledge.schema import Language
+
+MORE_THAN = 1.01  # "over an hour" is a little more than an hour
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    finding: str
+    value: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    numbers: dict[str, float]
+    age: tuple[re.Pattern[str], ...]
+    pregnancy: re.Pattern[str]
+    temperature: tuple[re.Pattern[str], ...]
+    severity: re.Pattern[str]
+    frequency: re.Pattern[str]
+    every: re.Pattern[str]
+    duration: re.Pattern[str]
+    one_or_two: re.Pattern[str]
+    since: re.Pattern[str]
+    units: dict[str, tuple[str, float]]
+    periods: dict[str, float]
+
+
+_GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
+
+
+def grammar_for(language: Language) -> Grammar:
+    """The compiled grammar for this language data (built once per process)."""
+    hit = _GRAMMARS.get(id(language))
+    if hit is not None and hit[0] is language:
+        return hit[1]
+    grammar = _build_grammar(language)
+    _GRAMMARS[id(language)] = (language, grammar)
+    return grammar
+
+
+def _build_grammar(language: Language) -> Grammar:
+    words = sorted(language.numbers, key=len, reverse=True)
+    num = r"(?:\d+(?:\.\d+)?|" + "|".join(re.escape(w) for w in words) + r")"
+    unit_of: dict[str, tuple[str, float]] = {}
+    for unit in language.units.values():
+        for w in unit.words:
+            unit_of[w] = (unit.finding, unit.factor)
+    unit_words = "|".join(sorted(map(re.escape, unit_of), key=len, reverse=True))
+    periods = "|".join(map(re.escape, language.periods))
+    days = "|".join(map(re.escape, language.weekdays))
+    return Grammar(
+        numbers=dict(language.numbers),
+        age=(
+            re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b"),
+            re.compile(
+                r"\b(?:i'm|i am|aged|age|he's|she's|he is|she is)\s+(\d{1,3})\b"
+                r"(?!\s*(?:weeks?|months?|days?|minutes?|%|/|degrees|°|x\b))"
+            ),
+        ),
+        pregnancy=re.compile(rf"\b({num})\s+(weeks?|months?)\s+pregnant\b"),
+        temperature=(
+            re.compile(
+                r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"
+            ),
+            re.compile(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
+            re.compile(r"\b(?:temperature|temp|fever)\s+(?:of|is|was|at|around)?\s*(\d{2,3}(?:\.\d+)?)()"),
+        ),
+        severity=re.compile(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"),
+        frequency=re.compile(
+            rf"\b({num})(?:\s*(?:or|to|-)\s*({num}))?\s*"
+            rf"(?:times?|nights?|days?|evenings?|episodes?|cramps?|x)?\s*"
+            rf"(?:a|per|each|every)\s+({periods})\b"
+        ),
+        every=re.compile(r"\b(?:every|each)\s+(night|day|evening)\b|\b(nightly|daily)\b"),
+        duration=re.compile(
+            rf"(?<![\w-])(over|more than|longer than|about|around)?\s*({num})"
+            rf"(?:\s*(?:or|to|-)\s*({num}))?\s+({unit_words})\b(?!-)(\s+ago)?"
+        ),
+        one_or_two=re.compile(rf"\b(?:a|an|one)\s+({unit_words})\s+or\s+two\b"),
+        since=re.compile(
+            rf"\bsince\s+(yesterday|last night|this morning|last week|last month|"
+            rf"(?:last\s+)?(?:{days}))\b"
+        ),
+        units=unit_of,
+        periods=dict(language.periods),
+    )
+
+
+def _number(g: Grammar, word: str | None) -> float | None:
+    if word is None:
+        return None
+    if word in g.numbers:
+        return g.numbers[word]
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
+    """Every quantity in normalised `text`, and the text with them blanked out."""
+    g = grammar_for(language)
+    found: list[Quantity] = []
+
+    def take(finding: str, value: float, m: re.Match[str]) -> None:
+        nonlocal text
+        found.append(Quantity(finding, value, m.start(), m.end()))
+        text = _blank(text, m.start(), m.end())
+
+    for pattern in g.age:
+        for m in list(pattern.finditer(text)):
+            age = float(m.group(1))
+            if 0 < age < 125:
+                take("age.years", age, m)
+    for m in list(g.pregnancy.finditer(text)):
+        n = _number(g, m.group(1))
+        if n is not None:
+            take("pregnancy.weeks", n * (4.3 if m.group(2).startswith("month") else 1), m)
+    for pattern in g.temperature:
+        for m in list(pattern.finditer(text)):
+            t = float(m.group(1))
+            scale = (m.group(2) or "")[:1]
+            if scale == "f" or (not scale and 93 <= t <= 112):
+                t = (t - 32) * 5 / 9
+            if 30 <= t <= 45:
+                take("temperature.celsius", round(t, 1), m)
+    for m in list(g.severity.finditer(text)):
+        take("pain.severity", min(float(m.group(1)), 10.0), m)
+    for m in list(g.frequency.finditer(text)):
+        low, high = _number(g, m.group(1)), _number(g, m.group(2))
+        n = max(x for x in (low, high, 0.0) if x is not None)
+        if n > 0:
+            take("frequency.per_week", round(n * g.periods[m.group(3)], 2), m)
+    for m in list(g.every.finditer(text)):
+        take("frequency.per_week", 7.0, m)
+    for m in list(g.one_or_two.finditer(text)):
+        finding, factor = g.units[m.group(1)]
+        take(finding, round(2 * factor, 3), m)
+    for m in list(g.duration.finditer(text)):
+        finding, factor = g.units[m.group(4)]
+        if m.group(5) and finding == "course.days" and factor >= 365:
+            continue  # "six years ago" is history, read as a context cue instead
+        low, high = _number(g, m.group(2)), _number(g, m.group(3))
+        n = max(x for x in (low, high, 0.0) if x is not None)
+        if n <= 0:
+            continue
+        more = MORE_THAN if m.group(1) in ("over", "more than", "longer than") else 1.0
+        take(finding, round(n * factor * more, 3), m)
+    since_days = {"yesterday": 1.0, "last night": 1.0, "this morning": 0.5}
+    since_days |= {"last week": 7.0, "last month": 30.0}
+    for m in list(g.since.finditer(text)):
+        take("course.days", since_days.get(m.group(1), 2.0), m)
+    found.sort(key=lambda q: q.start)
+    return found, text
