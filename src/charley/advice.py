@@ -1,0 +1,130 @@
+"""What it likely is, what is behind it, what to do, whom to see.
+
+Each list is chosen from the knowledge by the same conditions the rules
+use, evaluated on this person's facts plus what triage concluded
+(`level.<level>` and `kind.<kind>`), and ranked by the weights in the data.
+"""
+
+from __future__ import annotations
+
+from charley.assessment import Advice, CauseAnswer, Cited, KindAnswer, See
+from charley.knowledge import KnowledgeBase
+from charley.knowledge.conditions import Facts, evaluate, supporting
+from charley.knowledge.schema import Citation, Fact
+from charley.triage import TriageResult
+
+MAX_KINDS = 5
+MAX_CAUSES = 5
+MAX_RELIEF = 7
+MAX_PREVENTION = 6
+HOME_CARE_LEVELS = ("self_care", "consultation", "consultation_24")
+RULE_BONUS = 1000
+
+
+def cite(kb: KnowledgeBase, citations: tuple[Citation, ...]) -> tuple[Cited, ...]:
+    return tuple(Cited(c, kb.sources[c.source]) for c in citations)
+
+
+def labels(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]) -> str:
+    names = [kb.findings[i].label if i in kb.findings else i for i in dict.fromkeys(ids)]
+    return ", ".join(names)
+
+
+def rank_kinds(kb: KnowledgeBase, facts: Facts, result: TriageResult) -> tuple[KindAnswer, ...]:
+    """Kinds named by fired rules first (by level, then specificity), then by findings."""
+    scored: dict[str, tuple[int, str, tuple[str, ...]]] = {}
+    for fired in result.fired:
+        score = (fired.rank + 1) * RULE_BONUS * 1000 + fired.specificity
+        for k in fired.rule.kinds:
+            if k not in scored or scored[k][0] < score:
+                scored[k] = (score, fired.rule.reason, fired.findings)
+    for kind in kb.kinds.values():
+        cond = kb.cond("kind", kind.id)
+        if kind.id not in scored and evaluate(cond, facts):
+            found = tuple(dict.fromkeys(supporting(cond, facts)))
+            scored[kind.id] = (kind.weight, f"Suggested by: {labels(kb, found)}.", found)
+    order = sorted(scored.items(), key=lambda kv: kv[1][0], reverse=True)[:MAX_KINDS]
+    return tuple(
+        KindAnswer(
+            kid,
+            kb.kinds[kid].label,
+            kb.kinds[kid].icd10,
+            why,
+            found,
+            cite(kb, kb.kinds[kid].citations),
+        )
+        for kid, (_, why, found) in order
+    )
+
+
+def _matching(
+    kb: KnowledgeBase, section: str, facts_list: tuple[Fact, ...], facts: Facts
+) -> list[tuple[Fact, tuple[str, ...]]]:
+    out: list[tuple[Fact, tuple[str, ...]]] = []
+    for fact in facts_list:
+        if fact.when is None:
+            out.append((fact, ()))
+            continue
+        cond = kb.cond(section, fact.id)
+        if evaluate(cond, facts):
+            found = supporting(cond, facts)
+            out.append((fact, tuple(f for f in dict.fromkeys(found) if f in kb.findings)))
+    return out
+
+
+def rank_causes(kb: KnowledgeBase, facts: Facts) -> tuple[CauseAnswer, ...]:
+    """Causes this person's findings point to, then the most common ones."""
+    matched = [
+        (fact, found) for fact, found in _matching(kb, "causes", kb.profile.causes, facts) if found
+    ]
+    matched.sort(key=lambda pair: (len(pair[1]), pair[0].weight), reverse=True)
+    chosen = [
+        CauseAnswer(
+            f.id, f.label, f"{f.text} In your description: {labels(kb, found)}.", found,
+            cite(kb, f.citations),
+        )
+        for f, found in matched
+    ]
+    if len(chosen) < MAX_CAUSES:
+        taken = {c.id for c in chosen}
+        common = sorted(
+            (f for f in kb.profile.causes if f.id not in taken), key=lambda f: -f.weight
+        )
+        for f in common[: MAX_CAUSES - len(chosen)]:
+            chosen.append(
+                CauseAnswer(f.id, f.label, f"{f.text} (A common cause.)", (), cite(kb, f.citations))
+            )
+    return tuple(chosen[:MAX_CAUSES])
+
+
+def _advice(
+    kb: KnowledgeBase, section: str, facts_list: tuple[Fact, ...], facts: Facts, limit: int
+) -> tuple[Advice, ...]:
+    chosen = _matching(kb, section, facts_list, facts)
+    chosen.sort(key=lambda pair: (len(pair[1]) > 0, pair[0].weight), reverse=True)
+    return tuple(Advice(f.id, f.text, cite(kb, f.citations)) for f, _ in chosen[:limit])
+
+
+def relief(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...]:
+    """Steps for now; none when the answer is to get emergency help."""
+    if level not in HOME_CARE_LEVELS:
+        return ()
+    return _advice(kb, "relief", kb.profile.relief, facts, MAX_RELIEF)
+
+
+def prevention(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...]:
+    if level not in HOME_CARE_LEVELS:
+        return ()
+    return _advice(kb, "prevention", kb.profile.prevention, facts, MAX_PREVENTION)
+
+
+def see(kb: KnowledgeBase, facts: Facts, result: TriageResult) -> tuple[See, ...]:
+    wanted = {s for f in result.fired for s in f.rule.see}
+    out: list[See] = []
+    for fact in kb.profile.specialists:
+        applies = fact.id in wanted
+        if not applies and fact.when is not None:
+            applies = evaluate(kb.cond("specialists", fact.id), facts)
+        if applies:
+            out.append(See(fact.id, fact.label, fact.text))
+    return tuple(out)
