@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from charley.errors import InputError
 from charley.findings import Finding, Findings
+from charley.inputs import MAX_CHARS
 from charley.knowledge import KnowledgeBase, load_knowledge
 from charley.knowledge.lexicon import normalise, tokenize
 from charley.parse.context import read_context
 from charley.parse.quantities import extract
-
-MAX_CHARS = 5000
 
 
 def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:

@@ -1,0 +1,178 @@
+"""The Typer application: every `charley` command, each documented by its docstring."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from charley.cli.output import EXIT_INPUT, error, to_json
+from charley.errors import CharleyError
+
+app = typer.Typer(
+    name="charley",
+    help="charley: a local-first muscle spasm checker, care guide and cramp diary.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Check the knowledge base against its sources.", no_args_is_help=True)
+bench_app = typer.Typer(help="Measure how well charley does.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+app.add_typer(bench_app, name="bench")
+
+
+def run(args: list[str]) -> None:
+    """Run the app; CharleyError becomes a one-line message and exit code 2."""
+    try:
+        app(args=args, prog_name="charley", standalone_mode=True)
+    except CharleyError as exc:  # pragma: no cover - commands catch their own
+        sys.exit(error(str(exc)))
+
+
+def _fail(exc: CharleyError) -> typer.Exit:
+    return typer.Exit(error(str(exc)))
+
+
+@app.command()
+def assess(
+    text: Annotated[
+        list[str] | None, typer.Argument(help="The description, in your own words.")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the JSON answer.")] = False,
+    interview: Annotated[
+        bool, typer.Option("--interview", help="Ask questions, even when input is piped.")
+    ] = False,
+) -> None:
+    """Assess a cramp, spasm or twitch described in words.
+
+    With no text on a terminal, charley asks questions instead, the most
+    urgent first. With no text and piped input, it reads the description
+    from standard input.
+
+    Example: charley assess "my left calf cramped for 2 minutes last night, stretching helped"
+    """
+    from charley.inputs import clean_description, decode
+
+    words = " ".join(text or [])
+    try:
+        if interview or (not words and sys.stdin.isatty()):
+            result = _interview(words or None)
+        else:
+            if not words:
+                words = decode(sys.stdin.buffer.read())
+            from charley.assess import assess as run_assess
+
+            result = run_assess(clean_description(words))
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        print(to_json(result.to_dict()))
+    else:
+        from charley.cli.render import render
+
+        render(result, Console())
+
+
+def _interview(text: str | None):  # type: ignore[no-untyped-def]
+    """Ask the questions of `charley.interview` one by one on the terminal."""
+    from charley.inputs import clean_description
+    from charley.interview import next_step
+
+    console = Console(stderr=True)
+    if text is None:
+        console.print("Describe the cramp, spasm or twitch in your own words (Enter to skip):")
+        line = sys.stdin.readline()
+        text = clean_description(line) if line.strip() else None
+    answers: dict[str, bool | None] = {}
+    while True:
+        step = next_step(text=text, answers=answers)
+        if step.done or step.question is None:
+            return step.assessment
+        console.print(f"[bold]{step.question.text}[/bold] [dim](y / n / ? for don't know)[/dim]")
+        line = sys.stdin.readline()
+        if not line:
+            return step.assessment
+        reply = line.strip().lower()
+        answers[step.question.id] = (
+            True if reply in ("y", "yes") else False if reply in ("n", "no") else None
+        )
+
+
+@kb_app.command("check")
+def kb_check(
+    sources: Annotated[
+        Path | None, typer.Option(help="Folder of the source articles, to check every quote.")
+    ] = None,
+    triage: Annotated[
+        Path | None, typer.Option(help="TRIAGE.md, to check every policy row has a rule.")
+    ] = None,
+) -> None:
+    """Validate the knowledge base; with --sources, check every quote is verbatim.
+
+    Fails with the full list of problems: a missing citation, a quote not
+    found in its source, a TRIAGE.md rule with no implementation.
+
+    Example: charley kb check --sources ../shared/sources --triage ../shared/TRIAGE.md
+    """
+    from charley.knowledge.check import check_knowledge
+
+    if sources is not None and not sources.is_dir():
+        raise typer.Exit(error(f"--sources {sources} is not a folder"))
+    if triage is not None and not triage.is_file():
+        raise typer.Exit(error(f"--triage {triage} is not a file"))
+    report = check_knowledge(sources, triage)
+    console = Console()
+    if not report.ok:
+        console.print(f"[bold red]kb check failed: {len(report.problems)} problem(s)[/bold red]")
+        for p in report.problems:
+            console.print(f"  - {p}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+    checked = []
+    if sources is not None:
+        checked.append("quotes verbatim")
+    if triage is not None:
+        checked.append("every TRIAGE.md rule implemented")
+    console.print(f"[green]kb check passed[/green]: {counts}" + (f"; {', '.join(checked)}" if checked else ""))
+
+
+@bench_app.command("vignettes")
+def bench_vignettes(
+    file: Annotated[Path, typer.Argument(help="A JSON-lines vignette file.")],
+) -> None:
+    """Score charley on clinical vignettes and list each failing case.
+
+    Prints exact-level accuracy, acceptable rate, under- and over-triage
+    counts, kind@1 and kind@3. Exits 1 if any case is under-triaged.
+
+    Example: charley bench vignettes ../shared/vignettes/dev.jsonl
+    """
+    from charley.vignettes import load_cases, score
+
+    try:
+        result = score(load_cases(file))
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    n = len(result.outcomes)
+    print(f"vignettes: {n}")
+    print(f"exact level:     {result.rate('exact'):6.1%}")
+    print(f"acceptable:      {result.rate('acceptable'):6.1%}")
+    print(f"under-triage:    {result.count('under')}")
+    print(f"over-triage:     {result.count('over')}")
+    print(f"kind@1:          {result.rate('kind_at_1'):6.1%}")
+    print(f"kind@3:          {result.rate('kind_at_3'):6.1%}")
+    for o in result.failing:
+        tag = "UNDER" if o.under else "OVER" if o.over else "KIND"
+        print(
+            f"  {tag} {o.case.id}: got {o.level} {list(o.kinds[:3])}; "
+            f"want {list(o.case.acceptable)} {list(o.case.kinds_ok)}"
+        )
+    if result.count("under"):
+        raise typer.Exit(1)
+
+
+__all__ = ["EXIT_INPUT", "app", "run"]

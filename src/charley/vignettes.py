@@ -1,0 +1,119 @@
+"""Score charley on a file of clinical vignettes (format: shared/vignettes/README.md).
+
+Levels rank self_care < consultation < consultation_24 < emergency <
+emergency_ambulance. A case passes when the level is acceptable; below the
+lowest acceptable level is under-triage (must be zero), above the highest
+is over-triage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from charley.assess import assess
+from charley.errors import InputError
+from charley.knowledge import KnowledgeBase, load_knowledge
+from charley.knowledge.schema import LEVELS
+from charley.triage import RANK
+
+REQUIRED = ("id", "text", "triage", "acceptable", "kinds_ok")
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    text: str
+    triage: str
+    acceptable: tuple[str, ...]
+    kinds_ok: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    case: Case
+    level: str
+    kinds: tuple[str, ...]
+
+    @property
+    def exact(self) -> bool:
+        return self.level == self.case.triage
+
+    @property
+    def acceptable(self) -> bool:
+        return self.level in self.case.acceptable
+
+    @property
+    def under(self) -> bool:
+        return RANK[self.level] < min(RANK[lv] for lv in self.case.acceptable)
+
+    @property
+    def over(self) -> bool:
+        return RANK[self.level] > max(RANK[lv] for lv in self.case.acceptable)
+
+    @property
+    def kind_at_1(self) -> bool:
+        return bool(self.kinds) and self.kinds[0] in self.case.kinds_ok
+
+    @property
+    def kind_at_3(self) -> bool:
+        return any(k in self.case.kinds_ok for k in self.kinds[:3])
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    outcomes: tuple[Outcome, ...]
+
+    def rate(self, attr: str) -> float:
+        return sum(getattr(o, attr) for o in self.outcomes) / max(len(self.outcomes), 1)
+
+    def count(self, attr: str) -> int:
+        return sum(getattr(o, attr) for o in self.outcomes)
+
+    @property
+    def failing(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not (o.acceptable and o.kind_at_3))
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read a JSON-lines vignette file; raise InputError naming the bad line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    cases: list[Case] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or any(k not in row for k in REQUIRED):
+            raise InputError(f"{path}:{n}: needs the keys {', '.join(REQUIRED)}")
+        levels = [row["triage"], *row["acceptable"]]
+        bad = [lv for lv in levels if lv not in LEVELS]
+        if bad:
+            raise InputError(f"{path}:{n}: unknown level(s) {bad}")
+        cases.append(
+            Case(
+                str(row["id"]),
+                str(row["text"]),
+                row["triage"],
+                tuple(row["acceptable"]),
+                tuple(row["kinds_ok"]),
+            )
+        )
+    if not cases:
+        raise InputError(f"{path}: no vignettes found")
+    return cases
+
+
+def score(cases: list[Case], *, kb: KnowledgeBase | None = None) -> Score:
+    kb = kb or load_knowledge()
+    outcomes = []
+    for case in cases:
+        a = assess(case.text, kb=kb)
+        outcomes.append(Outcome(case, a.triage.level, tuple(k.id for k in a.kinds)))
+    return Score(tuple(outcomes))
