@@ -19,7 +19,7 @@ os.environ["CHARLEY_CACHE_DIR"] = _cache
 
 
 @pytest.fixture(scope="session")
-def kb():  # type: ignore[no-untyped-def]
+def kb():
     from charley.knowledge import load_knowledge
 
     return load_knowledge()

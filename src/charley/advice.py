@@ -80,7 +80,10 @@ def rank_causes(kb: KnowledgeBase, facts: Facts) -> tuple[CauseAnswer, ...]:
     matched.sort(key=lambda pair: (len(pair[1]), pair[0].weight), reverse=True)
     chosen = [
         CauseAnswer(
-            f.id, f.label, f"{f.text} In your description: {labels(kb, found)}.", found,
+            f.id,
+            f.label,
+            f"{f.text} In your description: {labels(kb, found)}.",
+            found,
             cite(kb, f.citations),
         )
         for f, found in matched

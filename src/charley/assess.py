@@ -66,7 +66,9 @@ def _check_ids(findings: Findings, kb: KnowledgeBase) -> None:
 
 def _reasons(kb: KnowledgeBase, result: TriageResult) -> tuple[Reason, ...]:
     reasons = [
-        Reason(f.rule.reason, f.findings, advice.cite(kb, f.rule.citations), f.rule.id, f.rule.level)
+        Reason(
+            f.rule.reason, f.findings, advice.cite(kb, f.rule.citations), f.rule.id, f.rule.level
+        )
         for f in result.fired
     ]
     for o in result.open:
@@ -85,7 +87,9 @@ def _rank(level: str) -> int:
     return RANK[level]
 
 
-def _questions(kb: KnowledgeBase, result: TriageResult, known: frozenset[str]) -> tuple[Question, ...]:
+def _questions(
+    kb: KnowledgeBase, result: TriageResult, known: frozenset[str]
+) -> tuple[Question, ...]:
     out: dict[str, Question] = {}
     for o in result.open:
         for fid in o.unknown:

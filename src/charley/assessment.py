@@ -36,7 +36,8 @@ class Cited:
         """One line for people: the source and its words."""
         if self.source.kind == "article":
             return f'{self.source.id}: "{self.citation.quote}"'
-        return f"{self.source.publisher}, {self.source.title} ({self.source.url}): {self.citation.summary}"
+        src = self.source
+        return f"{src.publisher}, {src.title} ({src.url}): {self.citation.summary}"
 
 
 def _cites(citations: tuple[Cited, ...]) -> list[dict[str, Any]]:

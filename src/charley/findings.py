@@ -87,7 +87,9 @@ class Findings:
                 raise InputError(f"finding {n + 1}: state must be one of {list(STATES)}")
             if context not in CONTEXTS:
                 raise InputError(f"finding {n + 1}: context must be one of {list(CONTEXTS)}")
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
                 raise InputError(f"finding {n + 1}: value must be a number")
             items.append(
                 Finding(

@@ -20,9 +20,7 @@ def clean_description(text: str) -> str:
     if not stripped:
         raise InputError("the description is empty: describe the cramp, spasm or twitch")
     if len(stripped) > MAX_CHARS:
-        raise InputError(
-            f"the description is {len(stripped)} characters; the limit is {MAX_CHARS}"
-        )
+        raise InputError(f"the description is {len(stripped)} characters; the limit is {MAX_CHARS}")
     return stripped
 
 

@@ -73,9 +73,7 @@ def facts_for(findings: Findings, kb: KnowledgeBase) -> Facts:
     for fid in list(present):
         present.update(kb.implies.get(fid, ()))
     facts = Facts(frozenset(present), frozenset(absent - present), values, frozenset(history))
-    derived = {
-        d.sets for d in kb.language.derivations if evaluate(kb.cond("derive", d.id), facts)
-    }
+    derived = {d.sets for d in kb.language.derivations if evaluate(kb.cond("derive", d.id), facts)}
     if derived - facts.present:
         closure = set(derived)
         for fid in derived:

@@ -66,10 +66,11 @@ class Score:
     outcomes: tuple[Outcome, ...]
 
     def rate(self, attr: str) -> float:
-        return sum(getattr(o, attr) for o in self.outcomes) / max(len(self.outcomes), 1)
+        hits: int = sum(bool(getattr(o, attr)) for o in self.outcomes)
+        return hits / max(len(self.outcomes), 1)
 
     def count(self, attr: str) -> int:
-        return sum(getattr(o, attr) for o in self.outcomes)
+        return sum(bool(getattr(o, attr)) for o in self.outcomes)
 
     @property
     def failing(self) -> tuple[Outcome, ...]:

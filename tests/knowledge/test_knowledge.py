@@ -14,7 +14,7 @@ from charley.knowledge.check import check_knowledge, check_policy, check_quotes,
 from tests.conftest import SOURCES, TRIAGE_MD, needs_shared
 
 
-def _edit(raw: dict[str, bytes], name: str, change) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def _edit(raw: dict[str, bytes], name: str, change) -> dict[str, bytes]:
     doc = yaml.safe_load(raw[name])
     change(doc)
     return {**raw, name: yaml.safe_dump(doc, sort_keys=False).encode()}
@@ -26,46 +26,46 @@ def _problems(raw: dict[str, bytes]) -> list[str]:
     return info.value.problems
 
 
-def test_packaged_knowledge_builds(kb) -> None:  # type: ignore[no-untyped-def]
+def test_packaged_knowledge_builds(kb) -> None:
     assert len(kb.triage.rules) >= len(kb.triage.rows) >= 30
     assert {"cramp", "fasciculation", "cardiac", "dvt", "rhabdomyolysis"} <= set(kb.kinds)
 
 
-def test_unknown_key_is_rejected(raw_data) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_key_is_rejected(raw_data) -> None:
     raw = _edit(raw_data, "triage", lambda d: d["rules"][0].update(colour="red"))
     assert any("colour" in p for p in _problems(raw))
 
 
-def test_rule_without_citation_is_rejected(raw_data) -> None:  # type: ignore[no-untyped-def]
+def test_rule_without_citation_is_rejected(raw_data) -> None:
     raw = _edit(raw_data, "triage", lambda d: d["rules"][0].update(citations=[]))
     assert any("chest_pain: has no citation" in p for p in _problems(raw))
 
 
-def test_relief_without_citation_is_rejected(raw_data) -> None:  # type: ignore[no-untyped-def]
+def test_relief_without_citation_is_rejected(raw_data) -> None:
     raw = _edit(raw_data, "profile", lambda d: d["relief"][0].update(citations=[]))
     assert any(p.startswith("profile.relief.") and "no citation" in p for p in _problems(raw))
 
 
-def test_unknown_finding_in_a_rule_is_rejected(raw_data) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_finding_in_a_rule_is_rejected(raw_data) -> None:
     raw = _edit(raw_data, "triage", lambda d: d["rules"][0].update(when="sign.made_up"))
     assert any("sign.made_up" in p for p in _problems(raw))
 
 
-def test_policy_row_without_rule_is_rejected(raw_data) -> None:  # type: ignore[no-untyped-def]
-    def drop(d):  # type: ignore[no-untyped-def]
+def test_policy_row_without_rule_is_rejected(raw_data) -> None:
+    def drop(d):
         d["rules"] = [r for r in d["rules"] if r["row"] != "tetanus"]
 
-    assert any("tetanus: no rule implements" in p for p in _problems(_edit(raw_data, "triage", drop)))
-
-
-def test_quinine_in_advice_is_rejected(raw_data) -> None:  # type: ignore[no-untyped-def]
-    raw = _edit(
-        raw_data, "profile", lambda d: d["relief"][0].update(text="Take quinine at night.")
+    assert any(
+        "tetanus: no rule implements" in p for p in _problems(_edit(raw_data, "triage", drop))
     )
+
+
+def test_quinine_in_advice_is_rejected(raw_data) -> None:
+    raw = _edit(raw_data, "profile", lambda d: d["relief"][0].update(text="Take quinine at night."))
     assert any("quinine" in p for p in _problems(raw))
 
 
-def test_guidance_citation_needs_a_summary(raw_data) -> None:  # type: ignore[no-untyped-def]
+def test_guidance_citation_needs_a_summary(raw_data) -> None:
     raw = _edit(
         raw_data,
         "triage",
@@ -74,7 +74,7 @@ def test_guidance_citation_needs_a_summary(raw_data) -> None:  # type: ignore[no
     assert any("guidance citation needs a summary" in p for p in _problems(raw))
 
 
-def test_cache_is_used_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cache_is_used_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CHARLEY_CACHE_DIR", str(tmp_path))
     loader.load_knowledge.cache_clear()
     try:
@@ -93,19 +93,19 @@ def test_cache_is_used_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatc
         loader.load_knowledge.cache_clear()
 
 
-def test_any_change_to_the_yaml_changes_the_cache_key(raw_data) -> None:  # type: ignore[no-untyped-def]
+def test_any_change_to_the_yaml_changes_the_cache_key(raw_data) -> None:
     changed = {**raw_data, "kinds": raw_data["kinds"] + b"\n# a comment\n"}
     assert loader.digest_of(changed) != loader.digest_of(raw_data)
 
 
 @needs_shared
-def test_every_quote_is_verbatim_in_its_source(kb) -> None:  # type: ignore[no-untyped-def]
+def test_every_quote_is_verbatim_in_its_source(kb) -> None:
     assert check_quotes(kb, SOURCES) == []
 
 
 @needs_shared
-def test_a_quote_that_is_not_in_the_source_is_reported(raw_data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    def tamper(d):  # type: ignore[no-untyped-def]
+def test_a_quote_that_is_not_in_the_source_is_reported(raw_data, tmp_path: Path) -> None:
+    def tamper(d):
         d["rules"][0]["citations"][0]["quote"] = "Cramps are caused by the moon."
 
     kb = loader.build_knowledge(_edit(raw_data, "triage", tamper))
@@ -114,14 +114,14 @@ def test_a_quote_that_is_not_in_the_source_is_reported(raw_data, tmp_path: Path)
 
 
 @needs_shared
-def test_every_triage_md_rule_is_implemented(kb) -> None:  # type: ignore[no-untyped-def]
+def test_every_triage_md_rule_is_implemented(kb) -> None:
     text = TRIAGE_MD.read_text(encoding="utf-8")
     assert len(policy_bullets(text)) == len(kb.triage.rows)
     assert check_policy(kb, text) == []
 
 
 @needs_shared
-def test_a_new_triage_md_rule_without_implementation_is_reported(kb) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_triage_md_rule_without_implementation_is_reported(kb) -> None:
     text = TRIAGE_MD.read_text(encoding="utf-8").replace(
         "**emergency**\n", "**emergency**\n- Purple toes after eating beetroot.\n", 1
     )

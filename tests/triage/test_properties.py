@@ -88,12 +88,21 @@ def test_no_mix_of_known_words_crashes_the_engine(text: str) -> None:
 
 
 PHRASES = sorted(
-    {p for f in KB.findings.values() if f.group in ("sign", "symptom") for p in f.phrases if "*" not in p}
+    {
+        p
+        for f in KB.findings.values()
+        if f.group in ("sign", "symptom")
+        for p in f.phrases
+        if "*" not in p
+    }
 )
 
 
 @settings(max_examples=200)
-@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".join), st.sampled_from(PHRASES))
+@given(
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(" ".join),
+    st.sampled_from(PHRASES),
+)
 def test_adding_a_symptom_sentence_never_lowers_the_level(text: str, phrase: str) -> None:
     before = assess(text)
     after = assess(f"{text}. {phrase}.")

@@ -137,7 +137,9 @@ def kb_check(
         checked.append("quotes verbatim")
     if triage is not None:
         checked.append("every TRIAGE.md rule implemented")
-    console.print(f"[green]kb check passed[/green]: {counts}" + (f"; {', '.join(checked)}" if checked else ""))
+    console.print(
+        f"[green]kb check passed[/green]: {counts}" + (f"; {', '.join(checked)}" if checked else "")
+    )
 
 
 @bench_app.command("vignettes")

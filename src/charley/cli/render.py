@@ -75,7 +75,11 @@ def render(a: Assessment, console: Console) -> None:
         "Questions that could change this answer",
         [Text(f"• {q.text}", style="bold") for q in a.questions],
     )
-    present = [f.evidence or f.id for f in a.findings.items if f.state == "present" and f.context == "current"]
+    present = [
+        f.evidence or f.id
+        for f in a.findings.items
+        if f.state == "present" and f.context == "current"
+    ]
     absent = [f.evidence or f.id for f in a.findings.items if f.state == "absent"]
     past = [f.evidence or f.id for f in a.findings.items if f.context != "current"]
     understood = []

@@ -162,9 +162,9 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
             if row_level != rule.level:
                 problems.append(f"{where}: level {rule.level} differs from its row's {row_level}")
         check_citations(where, rule.citations)
-        for k in rule.kinds:
-            if k not in kinds:
-                problems.append(f"{where}: unknown kind {k!r}")
+        for kind_id in rule.kinds:
+            if kind_id not in kinds:
+                problems.append(f"{where}: unknown kind {kind_id!r}")
         for s in rule.see:
             if s not in specialist_ids:
                 problems.append(f"{where}: unknown specialist {s!r}")

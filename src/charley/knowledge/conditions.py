@@ -66,7 +66,9 @@ def compile_condition(raw: Any, where: str, problems: list[str]) -> Cond:
             return ("any", ())
         return (
             key,
-            tuple(compile_condition(b, f"{where}.{key}[{i}]", problems) for i, b in enumerate(body)),
+            tuple(
+                compile_condition(b, f"{where}.{key}[{i}]", problems) for i, b in enumerate(body)
+            ),
         )
     if key == "not":
         return ("not", compile_condition(body, f"{where}.not", problems))

@@ -80,9 +80,13 @@ def read_context(
             pre = pre_hist if history else pre_all
             if cue.direction == "forward":
                 # a comma right before the finding also ends the scope
-                hit = cue.last < m.first <= cue.last + scope and clear(pre, cue.last + 1, m.first + 1)
+                hit = cue.last < m.first <= cue.last + scope and clear(
+                    pre, cue.last + 1, m.first + 1
+                )
             else:
-                hit = cue.first > m.last >= cue.first - scope and clear(pre, m.last + 1, cue.first + 1)
+                hit = cue.first > m.last >= cue.first - scope and clear(
+                    pre, m.last + 1, cue.first + 1
+                )
             if not hit:
                 continue
             if cue.category == "negated":

@@ -79,7 +79,9 @@ def _build_grammar(language: Language) -> Grammar:
                 r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"
             ),
             re.compile(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
-            re.compile(r"\b(?:temperature|temp|fever)\s+(?:of|is|was|at|around)?\s*(\d{2,3}(?:\.\d+)?)()"),
+            re.compile(
+                r"\b(?:temperature|temp|fever)\s+(?:of|is|was|at|around)?\s*(\d{2,3}(?:\.\d+)?)()"
+            ),
         ),
         severity=re.compile(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"),
         frequency=re.compile(

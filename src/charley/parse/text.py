@@ -31,7 +31,12 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
-        located.append((q.start, Finding(q.finding, "present", text[q.start : q.end].strip(), "current", q.value)))
+        located.append(
+            (
+                q.start,
+                Finding(q.finding, "present", text[q.start : q.end].strip(), "current", q.value),
+            )
+        )
     seen: set[tuple[str, str, str]] = set()
     for r in reads:
         key = (r.finding, r.state, r.context)

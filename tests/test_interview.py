@@ -1,0 +1,61 @@
+"""The interview asks the most urgent questions first and stops at an emergency."""
+
+from __future__ import annotations
+
+import pytest
+
+from charley.errors import UnknownFindingError
+from charley.interview import next_step
+
+
+def test_first_question_is_the_most_urgent() -> None:
+    step = next_step(text="my calf keeps cramping", answers={})
+    assert not step.done
+    assert step.question is not None and step.question.id == "sign.chest_pain"
+
+
+def test_a_yes_to_a_red_flag_stops_at_once() -> None:
+    step = next_step(text="my calf keeps cramping", answers={"sign.chest_pain": True})
+    assert step.done and step.question is None
+    assert step.assessment.triage.level == "emergency_ambulance"
+
+
+def test_no_answers_move_to_the_next_question_in_order() -> None:
+    step = next_step(
+        text="my calf keeps cramping",
+        answers={"sign.chest_pain": False, "sign.breathing_difficulty": False},
+    )
+    assert step.question is not None and step.question.id == "sign.consciousness_change"
+
+
+def test_what_the_description_says_is_not_asked_again() -> None:
+    step = next_step(text="calf cramp, no chest pain", answers={})
+    assert step.question is not None and step.question.id == "sign.breathing_difficulty"
+
+
+def test_open_questions_of_the_description_come_first() -> None:
+    step = next_step(text="a painful knot in my neck", answers={})
+    assert step.question is not None and step.question.id == "sign.fever"
+
+
+def test_answering_everything_no_ends_with_an_assessment() -> None:
+    answers: dict[str, bool | None] = {}
+    for _ in range(100):
+        step = next_step(text="my calf cramped for two minutes and eased", answers=answers)
+        if step.done:
+            break
+        assert step.question is not None
+        answers[step.question.id] = False
+    assert step.done
+    assert step.assessment.triage.level == "self_care"
+
+
+def test_dont_know_counts_as_asked_but_unknown() -> None:
+    step = next_step(text="a painful knot in my neck", answers={"sign.fever": None})
+    assert step.question is not None and step.question.id == "sign.headache"
+    assert any(q.id == "sign.fever" for q in step.assessment.questions)
+
+
+def test_unknown_answer_ids_are_refused() -> None:
+    with pytest.raises(UnknownFindingError):
+        next_step(text="cramp", answers={"sign.nope": True})

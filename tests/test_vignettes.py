@@ -1,0 +1,55 @@
+"""The practice set, and the scoring behind `charley bench vignettes`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charley.errors import InputError
+from charley.vignettes import load_cases, score
+from tests.conftest import VIGNETTES, needs_shared
+
+
+@needs_shared
+def test_practice_set_meets_the_bar() -> None:
+    result = score(load_cases(VIGNETTES))
+    under = [o.case.id for o in result.outcomes if o.under]
+    assert under == [], f"under-triaged: {under}"
+    assert result.rate("acceptable") >= 0.95
+    assert result.rate("kind_at_3") >= 0.90
+
+
+def test_scoring_counts_under_and_over_triage(tmp_path: Path) -> None:
+    f = tmp_path / "cases.jsonl"
+    f.write_text(
+        '{"id": "A", "text": "Crushing chest pain and my arm cramps.", "triage": "self_care",'
+        ' "acceptable": ["self_care"], "kinds_ok": ["cramp"]}\n'
+        '{"id": "B", "text": "My calf cramped for a minute and eased.", "triage": "emergency",'
+        ' "acceptable": ["emergency"], "kinds_ok": ["cramp"]}\n',
+        encoding="utf-8",
+    )
+    result = score(load_cases(f))
+    assert [o.over for o in result.outcomes] == [True, False]
+    assert [o.under for o in result.outcomes] == [False, True]
+    assert result.rate("kind_at_1") == 0.5
+    assert len(result.failing) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json\n", "not valid JSON"),
+        ('{"id": "A"}\n', "needs the keys"),
+        (
+            '{"id": "A", "text": "x", "triage": "urgent", "acceptable": [], "kinds_ok": []}\n',
+            "unknown level",
+        ),
+        ("", "no vignettes"),
+    ],
+)
+def test_bad_vignette_files_are_named_clearly(tmp_path: Path, content: str, message: str) -> None:
+    f = tmp_path / "bad.jsonl"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_cases(f)
