@@ -32,19 +32,19 @@ MAX_QUOTE = 300
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SourcesFile:
     sources: tuple[Source, ...]
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FindingsFile:
     findings: tuple[FindingDef, ...]
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KindsFile:
     kinds: tuple[Kind, ...]
 

@@ -15,7 +15,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -80,9 +79,13 @@ def load_knowledge() -> KnowledgeBase:
 
 
 def _write_cache(path: Path, kb: KnowledgeBase) -> None:
-    """Write atomically; a cache that cannot be written is simply skipped."""
+    """Write atomically and drop older caches; a cache that cannot be written is skipped."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("kb-*.pickle"):
+            old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)

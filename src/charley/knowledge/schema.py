@@ -50,6 +50,11 @@ CueCategory = Literal["negated", "history", "hypothetical", "pseudo", "terminate
 Direction = Literal["forward", "backward"]
 
 
+# The classes are slotted but not frozen: `frozen` doubles the cost of
+# defining a dataclass, paid on every start of `charley assess`. The engine
+# only reads them; the results it returns (charley.assessment) are frozen.
+
+
 def forbid_extra(cls: type) -> type:
     """Tell pydantic to reject unknown keys for this dataclass."""
     cls.__pydantic_config__ = {"extra": "forbid"}  # type: ignore[attr-defined]
@@ -57,7 +62,7 @@ def forbid_extra(cls: type) -> type:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Citation:
     """Where a statement comes from.
 
@@ -72,7 +77,7 @@ class Citation:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Source:
     id: str
     kind: Literal["article", "guidance"]
@@ -83,7 +88,7 @@ class Source:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FindingDef:
     """One thing a person can report, with the words that report it."""
 
@@ -98,7 +103,7 @@ class FindingDef:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cue:
     """A word that changes the meaning of findings near it (ConText-style)."""
 
@@ -108,7 +113,7 @@ class Cue:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Derivation:
     """A finding that follows from others, e.g. fever from a stated temperature."""
 
@@ -119,7 +124,7 @@ class Derivation:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unit:
     words: tuple[str, ...]
     finding: str
@@ -127,7 +132,7 @@ class Unit:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Language:
     """How words are read: context cues, numbers, units and common misspellings."""
 
@@ -144,7 +149,7 @@ class Language:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PolicyRow:
     """A row of the triage policy (TRIAGE.md); each must have a rule."""
 
@@ -154,7 +159,7 @@ class PolicyRow:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rule:
     """A triage rule: when the condition holds, the level is at least ``level``."""
 
@@ -169,7 +174,7 @@ class Rule:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OpenQuestion:
     """A finding that stays unknown (and is asked) when not said, in a context."""
 
@@ -182,7 +187,7 @@ class OpenQuestion:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Kind:
     id: str
     label: str
@@ -194,7 +199,7 @@ class Kind:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Triage:
     levels: dict[str, str]
     rows: tuple[PolicyRow, ...]
@@ -207,7 +212,7 @@ class Triage:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Fact:
     """A statement of the condition profile, in charley's words, with its sources.
 
@@ -224,7 +229,7 @@ class Fact:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Disagreement:
     id: str
     topic: str
@@ -234,7 +239,7 @@ class Disagreement:
 
 
 @forbid_extra
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Profile:
     """The condition profile: everything the four articles say, in charley's words."""
 
