@@ -60,7 +60,13 @@ def test_an_emergency_gets_no_home_remedies() -> None:
     assert a.triage.level == "emergency_ambulance"
     assert a.kinds[0].id == "cardiac"
     assert a.relief == ()
-    assert any(s.id == "emergency_services" for s in a.see)
+    assert [s.id for s in a.see] == ["emergency_services"]
+
+
+def test_a_harmless_twitch_is_not_sent_to_a_specialist() -> None:
+    a = assess("My eyelid has been twitching for three days; lots of coffee, nothing feels weak.")
+    assert a.triage.level == "self_care"
+    assert {s.id for s in a.see} <= {"primary_care"}
 
 
 def test_empty_or_unclear_input_asks_instead_of_reassuring() -> None:

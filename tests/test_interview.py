@@ -18,6 +18,8 @@ def test_a_yes_to_a_red_flag_stops_at_once() -> None:
     step = next_step(text="my calf keeps cramping", answers={"sign.chest_pain": True})
     assert step.done and step.question is None
     assert step.assessment.triage.level == "emergency_ambulance"
+    answered = step.assessment.findings.get("sign.chest_pain")
+    assert answered is not None and answered.evidence.endswith(": yes")
 
 
 def test_no_answers_move_to_the_next_question_in_order() -> None:

@@ -58,7 +58,9 @@ def next_step(
     items = [f for f in said if f.id not in answers or f.context != "current"]
     for fid, answer in answers.items():
         if answer is not None:
-            items.append(Finding(fid, "present" if answer else "absent", "answered", "current"))
+            reply = "yes" if answer else "no"
+            label = kb.findings[fid].label
+            items.append(Finding(fid, "present" if answer else "absent", f"{label}: {reply}"))
     findings = Findings(tuple(items))
     assessment = assess(findings=findings, kb=kb)
     known = {f.id for f in findings.items if f.context == "current"} | set(answers)
