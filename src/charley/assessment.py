@@ -6,7 +6,7 @@ added, none renamed).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from charley.findings import Findings
@@ -40,45 +40,46 @@ class Cited:
         return f"{src.publisher}, {src.title} ({src.url}): {self.citation.summary}"
 
 
-def _cites(citations: tuple[Cited, ...]) -> list[dict[str, Any]]:
-    return [c.to_dict() for c in citations]
+def _json(value: Any) -> Any:
+    """A result value as JSON data: nested results by their own to_dict()."""
+    if isinstance(value, tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, Findings):
+        return value.to_list()
+    to_dict = getattr(value, "to_dict", None)
+    return to_dict() if to_dict is not None else value
+
+
+class _AsDict:
+    """to_dict() from the dataclass fields, in their order."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _json(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(_AsDict):
     statement: str
     findings: tuple[str, ...]
     citations: tuple[Cited, ...]
     rule: str
     level: Level
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "statement": self.statement,
-            "findings": list(self.findings),
-            "citations": _cites(self.citations),
-            "rule": self.rule,
-            "level": self.level,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class TriageAnswer:
+class TriageAnswer(_AsDict):
     level: Level
     label: str
     reasons: tuple[Reason, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "label": self.label,
-            "reasons": [r.to_dict() for r in self.reasons],
-            "rules": [r.rule for r in self.reasons],
-        }
+        return {**_AsDict.to_dict(self), "rules": [r.rule for r in self.reasons]}
 
 
 @dataclass(frozen=True, slots=True)
-class KindAnswer:
+class KindAnswer(_AsDict):
     id: str
     label: str
     icd10: str
@@ -86,67 +87,39 @@ class KindAnswer:
     findings: tuple[str, ...]
     citations: tuple[Cited, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "icd10": self.icd10,
-            "why": self.why,
-            "findings": list(self.findings),
-            "citations": _cites(self.citations),
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class CauseAnswer:
+class CauseAnswer(_AsDict):
     id: str
     label: str
     why: str
     findings: tuple[str, ...]
     citations: tuple[Cited, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "why": self.why,
-            "findings": list(self.findings),
-            "citations": _cites(self.citations),
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Advice:
+class Advice(_AsDict):
     id: str
     text: str
     citations: tuple[Cited, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "citations": _cites(self.citations)}
-
 
 @dataclass(frozen=True, slots=True)
-class See:
+class See(_AsDict):
     id: str
     label: str
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "text": self.text}
-
 
 @dataclass(frozen=True, slots=True)
-class Question:
+class Question(_AsDict):
     id: str
     text: str
     why: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "why": self.why}
-
 
 @dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(_AsDict):
     """charley's whole answer for one description."""
 
     triage: TriageAnswer
@@ -162,16 +135,3 @@ class Assessment:
     @property
     def level(self) -> Level:
         return self.triage.level
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "triage": self.triage.to_dict(),
-            "kinds": [k.to_dict() for k in self.kinds],
-            "causes": [c.to_dict() for c in self.causes],
-            "relief": [a.to_dict() for a in self.relief],
-            "prevention": [a.to_dict() for a in self.prevention],
-            "see": [s.to_dict() for s in self.see],
-            "questions": [q.to_dict() for q in self.questions],
-            "findings": self.findings.to_list(),
-            "disclaimer": self.disclaimer,
-        }
