@@ -4,8 +4,10 @@ The library raises these and never prints; the CLI turns them into a
 one-line message and exit code 2, the web layer into HTTP status codes.
 
     CharleyError
-    ├── InputError          bad text or findings from the user
+    ├── InputError          bad text, findings or episode from the user
     │   └── UnknownFindingError   a finding id that is not in the vocabulary
+    ├── NotFoundError       no such episode (or not this person's)
+    ├── DiaryError          the diary cannot be opened, read or written
     └── KnowledgeError      the knowledge files are invalid or inconsistent
 """
 
@@ -22,6 +24,14 @@ class InputError(CharleyError, ValueError):
 
 class UnknownFindingError(InputError):
     """A structured finding names an id that charley's vocabulary does not have."""
+
+
+class NotFoundError(CharleyError, LookupError):
+    """The thing asked for does not exist, or belongs to someone else."""
+
+
+class DiaryError(CharleyError):
+    """The diary cannot be opened, read or written."""
 
 
 class KnowledgeError(CharleyError):

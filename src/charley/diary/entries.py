@@ -1,0 +1,112 @@
+"""What an episode is, as the diary accepts it: validated before anything is written.
+
+Bad input (a date in the future, severity 14, an unknown site) raises
+InputError naming the field, and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from charley.errors import InputError
+
+Side = Literal["left", "right", "both", "unknown"]
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_DURATION = 30 * 24 * 3600.0
+
+
+@cache
+def known_sites() -> tuple[str, ...]:
+    """Body sites charley knows (from the knowledge), without the "site." prefix."""
+    from charley.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    return tuple(i.removeprefix("site.") for i, f in kb.findings.items() if f.group == "site")
+
+
+class SiteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    site: str
+    side: Side = "unknown"
+
+    @field_validator("site")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        site = value.strip().lower().removeprefix("site.").replace(" ", "_")
+        sites = known_sites()
+        if site not in sites:
+            raise ValueError(f"unknown site {value!r}; known sites: {', '.join(sites)}")
+        return site
+
+
+class RemedyIn(BaseModel):
+    """Something tried, and how much it helped: 0 not at all … 4 completely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    remedy: Annotated[str, Field(min_length=1, max_length=60)]
+    relief: Annotated[int, Field(ge=0, le=4)]
+
+    @field_validator("remedy")
+    @classmethod
+    def _tidy(cls, value: str) -> str:
+        return value.strip().lower()
+
+
+class EpisodeIn(BaseModel):
+    """One episode to save. `started_at` without a zone is taken as local time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    started_at: datetime
+    sites: Annotated[list[SiteIn], Field(min_length=1, max_length=20)]
+    duration_seconds: Annotated[float | None, Field(ge=0, le=MAX_DURATION)] = None
+    severity: Annotated[int | None, Field(ge=0, le=10)] = None
+    feel: Annotated[str | None, Field(max_length=200)] = None
+    trigger: Annotated[str | None, Field(max_length=200)] = None
+    remedies: Annotated[list[RemedyIn], Field(max_length=20)] = []
+    notes: Annotated[str, Field(max_length=5000)] = ""
+    text: Annotated[str | None, Field(max_length=5000)] = None
+    at_night: bool | None = None
+    after_exercise: bool = False
+    woke: bool = False
+
+    @field_validator("started_at")
+    @classmethod
+    def _not_in_future(cls, value: datetime) -> datetime:
+        aware = value if value.tzinfo else value.astimezone()
+        aware = aware.astimezone(UTC)
+        if aware > datetime.now(UTC) + CLOCK_SKEW:
+            raise ValueError("is in the future")
+        if aware.year < 1900:
+            raise ValueError("is before 1900")
+        return aware
+
+    def night(self) -> bool:
+        """At night: said so, or started between 22:00 and 06:00 local time."""
+        if self.at_night is not None:
+            return self.at_night
+        hour = self.started_at.astimezone().hour
+        return hour >= 22 or hour < 6
+
+
+def episode_in(data: dict[str, Any]) -> EpisodeIn:
+    """Validate a mapping into an EpisodeIn; raise InputError with every problem."""
+    try:
+        return EpisodeIn.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "episode"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)

@@ -1,0 +1,16 @@
+"""Alembic environment: charley passes its own connection in `config.attributes`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from charley.diary.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,93 @@
+"""The diary's tables (SQLAlchemy 2). Changes go through Alembic migrations.
+
+Sites and remedies repeat the episode's `person_id`, so the per-person
+counts by site and remedy need no join.
+
+Times are stored in UTC. `at_night`, `after_exercise` and `woke` are kept as
+columns, set when an episode is saved, so that pattern summaries over a
+million episodes are single scans.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    """Whose diary it is. The CLI uses one local person; the HTTP server, one per token."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Episode(Base):
+    __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_person_started", "person_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    severity: Mapped[int | None] = mapped_column(SmallInteger)
+    feel: Mapped[str | None] = mapped_column(String(200))
+    trigger: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str | None] = mapped_column(Text)
+    at_night: Mapped[bool] = mapped_column(Boolean, default=False)
+    after_exercise: Mapped[bool] = mapped_column(Boolean, default=False)
+    woke: Mapped[bool] = mapped_column(Boolean, default=False)
+    level: Mapped[str | None] = mapped_column(String(32))
+    assessment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    sites: Mapped[list[EpisodeSite]] = relationship(
+        cascade="all, delete-orphan", order_by="EpisodeSite.id", lazy="selectin"
+    )
+    remedies: Mapped[list[EpisodeRemedy]] = relationship(
+        cascade="all, delete-orphan", order_by="EpisodeRemedy.id", lazy="selectin"
+    )
+
+
+class EpisodeSite(Base):
+    __tablename__ = "episode_sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    site: Mapped[str] = mapped_column(String(40))
+    side: Mapped[str] = mapped_column(String(10), default="unknown")
+
+
+class EpisodeRemedy(Base):
+    __tablename__ = "episode_remedies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    remedy: Mapped[str] = mapped_column(String(60))
+    relief: Mapped[int] = mapped_column(SmallInteger)

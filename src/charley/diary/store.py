@@ -1,0 +1,317 @@
+"""The Diary: save, read, change and delete episodes, one transaction per change.
+
+>>> from charley.diary import Diary, episode_in
+>>> with Diary("sqlite:///:memory:") as diary:
+...     saved = diary.add(episode_in({"started_at": "2026-01-02T03:00", "sites": [{"site": "calf"}]}))
+...     [e.id for e in diary.list()]
+[1]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from charley.diary.database import default_url, make_engine, migrate
+from charley.diary.entries import EpisodeIn
+from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
+from charley.errors import DiaryError, NotFoundError
+
+LOCAL_PERSON = "me"
+BATCH = 5000
+
+
+def _utc(value: datetime) -> datetime:
+    """Datetimes read back from SQLite have no zone; they were stored in UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedEpisode:
+    """An episode as stored, with its id."""
+
+    id: int
+    started_at: datetime
+    sites: tuple[tuple[str, str], ...]
+    duration_seconds: float | None
+    severity: int | None
+    feel: str | None
+    trigger: str | None
+    remedies: tuple[tuple[str, int], ...]
+    notes: str
+    text: str | None
+    at_night: bool
+    after_exercise: bool
+    woke: bool
+    level: str | None
+    assessment: dict[str, Any] | None
+
+    @classmethod
+    def from_row(cls, row: Episode) -> SavedEpisode:
+        return cls(
+            id=row.id,
+            started_at=_utc(row.started_at),
+            sites=tuple((s.site, s.side) for s in row.sites),
+            duration_seconds=row.duration_seconds,
+            severity=row.severity,
+            feel=row.feel,
+            trigger=row.trigger,
+            remedies=tuple((r.remedy, r.relief) for r in row.remedies),
+            notes=row.notes,
+            text=row.text,
+            at_night=row.at_night,
+            after_exercise=row.after_exercise,
+            woke=row.woke,
+            level=row.level,
+            assessment=json.loads(row.assessment) if row.assessment else None,
+        )
+
+    def to_input(self) -> dict[str, Any]:
+        """The episode as the mapping `episode_in` accepts (for export and edits)."""
+        return {
+            "started_at": self.started_at.isoformat(),
+            "sites": [{"site": s, "side": side} for s, side in self.sites],
+            "duration_seconds": self.duration_seconds,
+            "severity": self.severity,
+            "feel": self.feel,
+            "trigger": self.trigger,
+            "remedies": [{"remedy": r, "relief": v} for r, v in self.remedies],
+            "notes": self.notes,
+            "text": self.text,
+            "at_night": self.at_night,
+            "after_exercise": self.after_exercise,
+            "woke": self.woke,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, **self.to_input(), "level": self.level}
+
+
+class Diary:
+    """One person's diary in a database (SQLite by default, any SQLAlchemy URL)."""
+
+    def __init__(
+        self, url: str | None = None, *, person: str = LOCAL_PERSON, engine: Engine | None = None
+    ) -> None:
+        self.url = url or default_url()
+        self.engine = engine or make_engine(self.url)
+        if engine is None:
+            migrate(self.engine)
+        self.person_id = self._person(person)
+
+    def __enter__(self) -> Diary:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def _person(self, name: str) -> int:
+        with self._guard(), self._session() as s, s.begin():
+            found = s.scalar(select(Person.id).where(Person.name == name))
+            if found is not None:
+                return found
+            person = Person(name=name, created_at=datetime.now(UTC))
+            s.add(person)
+            s.flush()
+            return person.id
+
+    class _Guard:
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
+            if isinstance(exc, SQLAlchemyError):
+                raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}: {exc}")
+
+    def _guard(self) -> Diary._Guard:
+        """Turn database failures into DiaryError (the transaction is rolled back)."""
+        return Diary._Guard()
+
+    # -- writing -------------------------------------------------------------
+
+    def _row(self, entry: EpisodeIn, assessment: dict[str, Any] | None) -> Episode:
+        row = Episode(
+            person_id=self.person_id,
+            started_at=entry.started_at,
+            duration_seconds=entry.duration_seconds,
+            severity=entry.severity,
+            feel=entry.feel,
+            trigger=entry.trigger,
+            notes=entry.notes,
+            text=entry.text,
+            at_night=entry.night(),
+            after_exercise=entry.after_exercise,
+            woke=entry.woke,
+            level=(assessment or {}).get("triage", {}).get("level"),
+            assessment=json.dumps(assessment, ensure_ascii=False) if assessment else None,
+            created_at=datetime.now(UTC),
+        )
+        row.sites = [
+            EpisodeSite(person_id=self.person_id, site=s.site, side=s.side) for s in entry.sites
+        ]
+        row.remedies = [
+            EpisodeRemedy(person_id=self.person_id, remedy=r.remedy, relief=r.relief)
+            for r in entry.remedies
+        ]
+        return row
+
+    def add(self, entry: EpisodeIn, assessment: dict[str, Any] | None = None) -> SavedEpisode:
+        """Save one episode in its own transaction."""
+        with self._guard(), self._session() as s, s.begin():
+            row = self._row(entry, assessment)
+            s.add(row)
+            s.flush()
+            return SavedEpisode.from_row(row)
+
+    def add_many(self, entries: Iterable[EpisodeIn]) -> int:
+        """Save many episodes in ONE transaction: all of them, or none."""
+        count = 0
+        with self._guard(), self.engine.begin() as conn:
+            batch: list[EpisodeIn] = []
+            for entry in entries:
+                batch.append(entry)
+                if len(batch) >= BATCH:
+                    count += self._insert_batch(conn, batch)
+                    batch = []
+            if batch:
+                count += self._insert_batch(conn, batch)
+        return count
+
+    def _insert_batch(self, conn: Any, batch: list[EpisodeIn]) -> int:
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "person_id": self.person_id,
+                "started_at": e.started_at,
+                "duration_seconds": e.duration_seconds,
+                "severity": e.severity,
+                "feel": e.feel,
+                "trigger": e.trigger,
+                "notes": e.notes,
+                "text": e.text,
+                "at_night": e.night(),
+                "after_exercise": e.after_exercise,
+                "woke": e.woke,
+                "level": None,
+                "assessment": None,
+                "created_at": now,
+            }
+            for e in batch
+        ]
+        ids = conn.execute(
+            insert(Episode).returning(Episode.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        sites = [
+            {"episode_id": i, "person_id": self.person_id, "site": s.site, "side": s.side}
+            for i, e in zip(ids, batch, strict=True)
+            for s in e.sites
+        ]
+        remedies = [
+            {"episode_id": i, "person_id": self.person_id, "remedy": r.remedy, "relief": r.relief}
+            for i, e in zip(ids, batch, strict=True)
+            for r in e.remedies
+        ]
+        if sites:
+            conn.execute(insert(EpisodeSite), sites)
+        if remedies:
+            conn.execute(insert(EpisodeRemedy), remedies)
+        return len(ids)
+
+    def update(
+        self, episode_id: int, entry: EpisodeIn, assessment: dict[str, Any] | None = None
+    ) -> SavedEpisode:
+        """Replace an episode's content, keeping its id."""
+        with self._guard(), self._session() as s, s.begin():
+            row = self._own(s, episode_id)
+            new = self._row(entry, assessment or (json.loads(row.assessment) if row.assessment else None))
+            for field in (
+                "started_at", "duration_seconds", "severity", "feel", "trigger", "notes", "text",
+                "at_night", "after_exercise", "woke", "level", "assessment",
+            ):
+                setattr(row, field, getattr(new, field))
+            row.sites = new.sites
+            row.remedies = new.remedies
+            s.flush()
+            return SavedEpisode.from_row(row)
+
+    def delete(self, episode_id: int) -> None:
+        with self._guard(), self._session() as s, s.begin():
+            s.delete(self._own(s, episode_id))
+
+    # -- reading -------------------------------------------------------------
+
+    def _own(self, s: Session, episode_id: int) -> Episode:
+        row = s.get(Episode, episode_id)
+        if row is None or row.person_id != self.person_id:
+            raise NotFoundError(f"no episode {episode_id} in this diary")
+        return row
+
+    def get(self, episode_id: int) -> SavedEpisode:
+        with self._guard(), self._session() as s:
+            return SavedEpisode.from_row(self._own(s, episode_id))
+
+    def list(
+        self,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[SavedEpisode]:
+        """Episodes in [start, end), oldest first unless `newest_first`."""
+        return list(self.iter(start=start, end=end, limit=limit, newest_first=newest_first))
+
+    def iter(
+        self,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> Iterator[SavedEpisode]:
+        query = select(Episode).where(Episode.person_id == self.person_id)
+        if start is not None:
+            query = query.where(Episode.started_at >= start)
+        if end is not None:
+            query = query.where(Episode.started_at < end)
+        order = Episode.started_at.desc() if newest_first else Episode.started_at
+        query = query.order_by(order, Episode.id).limit(limit)
+        with self._guard(), self._session() as s:
+            for row in s.scalars(query):
+                yield SavedEpisode.from_row(row)
+
+    def count(self) -> int:
+        from sqlalchemy import func
+
+        with self._guard(), self.engine.connect() as c:
+            return int(
+                c.scalar(
+                    select(func.count(Episode.id)).where(Episode.person_id == self.person_id)
+                )
+                or 0
+            )
+
+    def integrity_check(self) -> str:
+        """SQLite's own integrity check ("ok" when sound); "ok" for other databases."""
+        if self.engine.dialect.name != "sqlite":
+            return "ok"
+        with self._guard(), self.engine.connect() as c:
+            return str(c.exec_driver_sql("PRAGMA integrity_check").scalar())
+
+    def delete_all(self) -> None:
+        """Remove this person's episodes (used by imports that replace)."""
+        with self._guard(), self.engine.begin() as c:
+            c.execute(delete(Episode).where(Episode.person_id == self.person_id))
