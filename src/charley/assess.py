@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import re
+
 from charley import advice
 from charley.assessment import Assessment, Question, Reason, TriageAnswer
 from charley.errors import InputError, UnknownFindingError
@@ -25,6 +27,7 @@ def assess(
     text: str | None = None,
     *,
     findings: Findings | None = None,
+    diary: Findings | None = None,
     kb: KnowledgeBase | None = None,
 ) -> Assessment:
     """Assess a description in words, or structured findings (not both).
@@ -32,6 +35,8 @@ def assess(
     What the description does not mention counts as absent, except what
     TRIAGE.md says must be asked: that stays unknown, goes to `questions`,
     and holds the level at least at "see a doctor within 24 hours".
+    `diary` adds the findings of a diary's pattern
+    (`charley.diary.patterns.Pattern.findings()`).
     """
     kb = kb or load_knowledge()
     if (text is None) == (findings is None):
@@ -40,13 +45,18 @@ def assess(
         findings = parse(text or "", kb=kb)
     else:
         _check_ids(findings, kb)
+    if diary is not None:
+        _check_ids(diary, kb)
+        findings = Findings(findings.items + diary.items)
     facts = facts_for(findings, kb)
     result = triage(facts, kb)
     kinds = advice.rank_kinds(kb, facts, result)
     pseudo = {f"level.{result.level}"} | {f"kind.{k.id}" for k in kinds[:3]}
     seen = facts.with_present(frozenset(pseudo))
     return Assessment(
-        triage=TriageAnswer(result.level, kb.triage.levels[result.level], _reasons(kb, result)),
+        triage=TriageAnswer(
+            result.level, kb.triage.levels[result.level], _reasons(kb, result, facts.values)
+        ),
         kinds=kinds,
         causes=advice.rank_causes(kb, facts),
         relief=advice.relief(kb, seen, result.level),
@@ -64,10 +74,29 @@ def _check_ids(findings: Findings, kb: KnowledgeBase) -> None:
         raise UnknownFindingError(f"unknown finding id(s): {', '.join(unknown)}")
 
 
-def _reasons(kb: KnowledgeBase, result: TriageResult) -> tuple[Reason, ...]:
+_PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
+
+
+def _fill(statement: str, values: dict[str, float]) -> str:
+    """Put stated numbers into a reason: "{diary.per_week} a week" -> "3.5 a week"."""
+
+    def value(m: re.Match[str]) -> str:
+        v = values.get(m.group(1))
+        return "?" if v is None else f"{v:g}" if v == int(v) else f"{v:.1f}"
+
+    return _PLACEHOLDER.sub(value, statement)
+
+
+def _reasons(
+    kb: KnowledgeBase, result: TriageResult, values: dict[str, float]
+) -> tuple[Reason, ...]:
     reasons = [
         Reason(
-            f.rule.reason, f.findings, advice.cite(kb, f.rule.citations), f.rule.id, f.rule.level
+            _fill(f.rule.reason, values),
+            f.findings,
+            advice.cite(kb, f.rule.citations),
+            f.rule.id,
+            f.rule.level,
         )
         for f in result.fired
     ]

@@ -47,7 +47,7 @@ def make_engine(url: str) -> Engine:
                 parents=True, exist_ok=True
             )
         engine = create_engine(url)
-    except Exception as exc:  # noqa: BLE001 - any bad URL is a user error
+    except Exception as exc:  # any bad URL is a user error
         raise DiaryError(f"cannot use the diary at {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -65,7 +65,7 @@ def migrate(engine: Engine) -> str:
         with engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
-    except Exception as exc:  # noqa: BLE001 - report any database failure plainly
+    except Exception as exc:  # report any database failure plainly
         raise DiaryError(f"cannot prepare the diary: {exc}") from None
     return current_revision(engine)
 

@@ -2,7 +2,8 @@
 
 >>> from charley.diary import Diary, episode_in
 >>> with Diary("sqlite:///:memory:") as diary:
-...     saved = diary.add(episode_in({"started_at": "2026-01-02T03:00", "sites": [{"site": "calf"}]}))
+...     entry = episode_in({"started_at": "2026-01-02T03:00", "sites": [{"site": "calf"}]})
+...     saved = diary.add(entry)
 ...     [e.id for e in diary.list()]
 [1]
 """
@@ -211,9 +212,11 @@ class Diary:
             }
             for e in batch
         ]
-        ids = conn.execute(
-            insert(Episode).returning(Episode.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        ids = (
+            conn.execute(insert(Episode).returning(Episode.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
         sites = [
             {"episode_id": i, "person_id": self.person_id, "site": s.site, "side": s.side}
             for i, e in zip(ids, batch, strict=True)
@@ -236,10 +239,22 @@ class Diary:
         """Replace an episode's content, keeping its id."""
         with self._guard(), self._session() as s, s.begin():
             row = self._own(s, episode_id)
-            new = self._row(entry, assessment or (json.loads(row.assessment) if row.assessment else None))
+            new = self._row(
+                entry, assessment or (json.loads(row.assessment) if row.assessment else None)
+            )
             for field in (
-                "started_at", "duration_seconds", "severity", "feel", "trigger", "notes", "text",
-                "at_night", "after_exercise", "woke", "level", "assessment",
+                "started_at",
+                "duration_seconds",
+                "severity",
+                "feel",
+                "trigger",
+                "notes",
+                "text",
+                "at_night",
+                "after_exercise",
+                "woke",
+                "level",
+                "assessment",
             ):
                 setattr(row, field, getattr(new, field))
             row.sites = new.sites
@@ -298,9 +313,7 @@ class Diary:
 
         with self._guard(), self.engine.connect() as c:
             return int(
-                c.scalar(
-                    select(func.count(Episode.id)).where(Episode.person_id == self.person_id)
-                )
+                c.scalar(select(func.count(Episode.id)).where(Episode.person_id == self.person_id))
                 or 0
             )
 

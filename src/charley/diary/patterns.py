@@ -1,0 +1,216 @@
+"""Patterns in a diary, and the findings they add to an assessment.
+
+The summary is a handful of aggregate queries that need no date functions,
+so it reads the same on SQLite and PostgreSQL and stays under a second at a
+million episodes. The last two weeks are read row by row (few rows) to
+count days, nights and runs of days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, cast, func, select
+
+from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite
+from charley.diary.store import Diary, _utc
+from charley.findings import Finding, Findings
+
+RECENT_DAYS = 14
+TREND_DAYS = 28
+
+
+@dataclass(frozen=True, slots=True)
+class RemedyScore:
+    remedy: str
+    mean_relief: float
+    tried: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """What the diary shows, overall and over the last two weeks."""
+
+    episodes: int
+    first: datetime | None
+    last: datetime | None
+    per_week: float
+    night_share: float
+    exercise_share: float
+    longest_seconds: float | None
+    last_4_weeks: int
+    previous_4_weeks: int
+    trend: str
+    remedies: tuple[RemedyScore, ...]
+    sites: tuple[tuple[str, int], ...]
+    recent_episodes: int
+    recent_per_week: float
+    recent_nights: int
+    recent_woke_nights: int
+    recent_run_days: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "episodes": self.episodes,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "per_week": round(self.per_week, 2),
+            "night_share": round(self.night_share, 3),
+            "exercise_share": round(self.exercise_share, 3),
+            "longest_seconds": self.longest_seconds,
+            "last_4_weeks": self.last_4_weeks,
+            "previous_4_weeks": self.previous_4_weeks,
+            "trend": self.trend,
+            "remedies": [
+                {"remedy": r.remedy, "mean_relief": round(r.mean_relief, 2), "tried": r.tried}
+                for r in self.remedies
+            ],
+            "sites": [{"site": s, "episodes": n} for s, n in self.sites],
+            "recent": {
+                "days": RECENT_DAYS,
+                "episodes": self.recent_episodes,
+                "per_week": round(self.recent_per_week, 2),
+                "nights": self.recent_nights,
+                "woke_nights": self.recent_woke_nights,
+                "run_days": self.recent_run_days,
+            },
+        }
+
+    def findings(self) -> Findings:
+        """The diary's figures as findings, each with the words that explain it."""
+        days = RECENT_DAYS
+        items = [
+            Finding(
+                "diary.per_week",
+                "present",
+                f"{self.recent_episodes} episodes in the last {days} days "
+                f"({self.recent_per_week:.1f} a week)",
+                value=round(self.recent_per_week, 2),
+            ),
+            Finding(
+                "diary.nights",
+                "present",
+                f"cramps on {self.recent_nights} of the last {days} nights",
+                value=float(self.recent_nights),
+            ),
+            Finding(
+                "diary.woke_nights",
+                "present",
+                f"woken on {self.recent_woke_nights} of the last {days} nights",
+                value=float(self.recent_woke_nights),
+            ),
+            Finding(
+                "diary.run_days",
+                "present",
+                f"episodes on {self.recent_run_days} days in a row",
+                value=float(self.recent_run_days),
+            ),
+        ]
+        return Findings(tuple(items))
+
+
+def _trend(last: int, previous: int) -> str:
+    if last + previous < 4:
+        return "too few to tell"
+    if last >= previous * 1.25 + 1:
+        return "rising"
+    if last <= previous * 0.75 - 1:
+        return "falling"
+    return "steady"
+
+
+def _night_of(moment: datetime) -> str:
+    """The evening date a night belongs to (02:00 on the 5th is the night of the 4th)."""
+    return (moment.astimezone() - timedelta(hours=12)).date().isoformat()
+
+
+def _longest_run(days: set[str]) -> int:
+    best = 0
+    for d in days:
+        day = datetime.fromisoformat(d).date()
+        if (day - timedelta(days=1)).isoformat() in days:
+            continue
+        n = 1
+        while (day + timedelta(days=n)).isoformat() in days:
+            n += 1
+        best = max(best, n)
+    return best
+
+
+def summarize(diary: Diary, *, now: datetime | None = None) -> Pattern:
+    """The diary's pattern as of `now` (default: this moment)."""
+    now = now or datetime.now(UTC)
+    pid = diary.person_id
+    mine = Episode.person_id == pid
+    with diary._guard(), diary.engine.connect() as c:
+        total, first, last, nights, exercise, longest = c.execute(
+            select(
+                func.count(Episode.id),
+                func.min(Episode.started_at),
+                func.max(Episode.started_at),
+                func.sum(cast(Episode.at_night, Integer)),
+                func.sum(cast(Episode.after_exercise, Integer)),
+                func.max(Episode.duration_seconds),
+            ).where(mine)
+        ).one()
+
+        def between(lo: datetime, hi: datetime) -> int:
+            q = select(func.count(Episode.id)).where(
+                mine, Episode.started_at >= lo, Episode.started_at < hi
+            )
+            return int(c.scalar(q) or 0)
+
+        last_4 = between(now - timedelta(days=TREND_DAYS), now)
+        prev_4 = between(now - timedelta(days=2 * TREND_DAYS), now - timedelta(days=TREND_DAYS))
+        remedies = c.execute(
+            select(EpisodeRemedy.remedy, func.avg(EpisodeRemedy.relief), func.count())
+            .where(EpisodeRemedy.person_id == pid)
+            .group_by(EpisodeRemedy.remedy)
+        ).all()
+        sites = c.execute(
+            select(EpisodeSite.site, func.count())
+            .where(EpisodeSite.person_id == pid)
+            .group_by(EpisodeSite.site)
+        ).all()
+        recent = c.execute(
+            select(Episode.started_at, Episode.at_night, Episode.woke).where(
+                mine,
+                Episode.started_at >= now - timedelta(days=RECENT_DAYS),
+                Episode.started_at < now,
+            )
+        ).all()
+    total = int(total or 0)
+    first_at = _utc(first) if first else None
+    last_at = _utc(last) if last else None
+    span_weeks = max(
+        ((last_at - first_at).total_seconds() / 604800) if first_at and last_at else 0, 1.0
+    )
+    recent_days = {_utc(r[0]).astimezone().date().isoformat() for r in recent}
+    night_dates = {_night_of(_utc(r[0])) for r in recent if r[1]}
+    woke_dates = {_night_of(_utc(r[0])) for r in recent if r[2]}
+    return Pattern(
+        episodes=total,
+        first=first_at,
+        last=last_at,
+        per_week=total / span_weeks,
+        night_share=(int(nights or 0) / total) if total else 0.0,
+        exercise_share=(int(exercise or 0) / total) if total else 0.0,
+        longest_seconds=float(longest) if longest is not None else None,
+        last_4_weeks=last_4,
+        previous_4_weeks=prev_4,
+        trend=_trend(last_4, prev_4),
+        remedies=tuple(
+            sorted(
+                (RemedyScore(str(r), float(m), int(n)) for r, m, n in remedies),
+                key=lambda s: (-s.mean_relief, -s.tried, s.remedy),
+            )
+        ),
+        sites=tuple(sorted(((str(s), int(n)) for s, n in sites), key=lambda p: (-p[1], p[0]))),
+        recent_episodes=len(recent),
+        recent_per_week=len(recent) / (RECENT_DAYS / 7),
+        recent_nights=len(night_dates),
+        recent_woke_nights=len(woke_dates),
+        recent_run_days=_longest_run(recent_days),
+    )
