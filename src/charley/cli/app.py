@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from charley.cli import diary_commands
 from charley.cli.output import EXIT_INPUT, error, to_json
 from charley.errors import CharleyError
 
@@ -23,6 +24,7 @@ kb_app = typer.Typer(help="Check the knowledge base against its sources.", no_ar
 bench_app = typer.Typer(help="Measure how well charley does.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 app.add_typer(bench_app, name="bench")
+diary_commands.register(app)
 
 
 def run(args: list[str]) -> None:

@@ -39,9 +39,15 @@ class SiteIn(BaseModel):
     def _known(cls, value: str) -> str:
         site = value.strip().lower().removeprefix("site.").replace(" ", "_")
         sites = known_sites()
-        if site not in sites:
-            raise ValueError(f"unknown site {value!r}; known sites: {', '.join(sites)}")
-        return site
+        if site in sites:
+            return site
+        # A word charley knows for a site: "elbow" is the arm, "lower back" the back.
+        from charley.parse import parse
+
+        said = [f.id for f in parse(value[:200]).items if f.id.startswith("site.")]
+        if said:
+            return said[0].removeprefix("site.")
+        raise ValueError(f"unknown site {value!r}; known sites: {', '.join(sites)}")
 
 
 class RemedyIn(BaseModel):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Connection, Integer, cast, func, select
 
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite
 from charley.diary.store import Diary, _utc
@@ -139,48 +139,58 @@ def _longest_run(days: set[str]) -> int:
     return best
 
 
-def summarize(diary: Diary, *, now: datetime | None = None) -> Pattern:
-    """The diary's pattern as of `now` (default: this moment)."""
+def summarize(
+    diary: Diary, *, now: datetime | None = None, conn: Connection | None = None
+) -> Pattern:
+    """The diary's pattern as of `now` (default: this moment).
+
+    `conn` reads inside an open transaction (see `Diary.add(assess_with=...)`).
+    """
     now = now or datetime.now(UTC)
-    pid = diary.person_id
-    mine = Episode.person_id == pid
+    if conn is not None:
+        return _summarize(diary.person_id, now, conn)
     with diary._guard(), diary.engine.connect() as c:
-        total, first, last, nights, exercise, longest = c.execute(
-            select(
-                func.count(Episode.id),
-                func.min(Episode.started_at),
-                func.max(Episode.started_at),
-                func.sum(cast(Episode.at_night, Integer)),
-                func.sum(cast(Episode.after_exercise, Integer)),
-                func.max(Episode.duration_seconds),
-            ).where(mine)
-        ).one()
+        return _summarize(diary.person_id, now, c)
 
-        def between(lo: datetime, hi: datetime) -> int:
-            q = select(func.count(Episode.id)).where(
-                mine, Episode.started_at >= lo, Episode.started_at < hi
-            )
-            return int(c.scalar(q) or 0)
 
-        last_4 = between(now - timedelta(days=TREND_DAYS), now)
-        prev_4 = between(now - timedelta(days=2 * TREND_DAYS), now - timedelta(days=TREND_DAYS))
-        remedies = c.execute(
-            select(EpisodeRemedy.remedy, func.avg(EpisodeRemedy.relief), func.count())
-            .where(EpisodeRemedy.person_id == pid)
-            .group_by(EpisodeRemedy.remedy)
-        ).all()
-        sites = c.execute(
-            select(EpisodeSite.site, func.count())
-            .where(EpisodeSite.person_id == pid)
-            .group_by(EpisodeSite.site)
-        ).all()
-        recent = c.execute(
-            select(Episode.started_at, Episode.at_night, Episode.woke).where(
-                mine,
-                Episode.started_at >= now - timedelta(days=RECENT_DAYS),
-                Episode.started_at < now,
-            )
-        ).all()
+def _summarize(pid: int, now: datetime, c: Connection) -> Pattern:
+    mine = Episode.person_id == pid
+    total, first, last, nights, exercise, longest = c.execute(
+        select(
+            func.count(Episode.id),
+            func.min(Episode.started_at),
+            func.max(Episode.started_at),
+            func.sum(cast(Episode.at_night, Integer)),
+            func.sum(cast(Episode.after_exercise, Integer)),
+            func.max(Episode.duration_seconds),
+        ).where(mine)
+    ).one()
+
+    def between(lo: datetime, hi: datetime) -> int:
+        q = select(func.count(Episode.id)).where(
+            mine, Episode.started_at >= lo, Episode.started_at < hi
+        )
+        return int(c.scalar(q) or 0)
+
+    last_4 = between(now - timedelta(days=TREND_DAYS), now)
+    prev_4 = between(now - timedelta(days=2 * TREND_DAYS), now - timedelta(days=TREND_DAYS))
+    remedies = c.execute(
+        select(EpisodeRemedy.remedy, func.avg(EpisodeRemedy.relief), func.count())
+        .where(EpisodeRemedy.person_id == pid)
+        .group_by(EpisodeRemedy.remedy)
+    ).all()
+    sites = c.execute(
+        select(EpisodeSite.site, func.count())
+        .where(EpisodeSite.person_id == pid)
+        .group_by(EpisodeSite.site)
+    ).all()
+    recent = c.execute(
+        select(Episode.started_at, Episode.at_night, Episode.woke).where(
+            mine,
+            Episode.started_at >= now - timedelta(days=RECENT_DAYS),
+            Episode.started_at < now,
+        )
+    ).all()
     total = int(total or 0)
     first_at = _utc(first) if first else None
     last_at = _utc(last) if last else None

@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -169,12 +169,29 @@ class Diary:
         ]
         return row
 
-    def add(self, entry: EpisodeIn, assessment: dict[str, Any] | None = None) -> SavedEpisode:
-        """Save one episode in its own transaction."""
+    def add(
+        self,
+        entry: EpisodeIn,
+        assessment: dict[str, Any] | None = None,
+        *,
+        assess_with: Callable[[Connection], dict[str, Any]] | None = None,
+    ) -> SavedEpisode:
+        """Save one episode in its own transaction.
+
+        `assess_with`, if given, is called inside that transaction, after the
+        episode is written, with the connection: so the assessment it returns
+        (stored with the episode) sees the diary including this episode, and a
+        failure in it saves nothing.
+        """
         with self._guard(), self._session() as s, s.begin():
             row = self._row(entry, assessment)
             s.add(row)
             s.flush()
+            if assess_with is not None:
+                result = assess_with(s.connection())
+                row.level = result.get("triage", {}).get("level")
+                row.assessment = json.dumps(result, ensure_ascii=False)
+                s.flush()
             return SavedEpisode.from_row(row)
 
     def add_many(self, entries: Iterable[EpisodeIn]) -> int:

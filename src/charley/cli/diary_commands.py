@@ -1,0 +1,388 @@
+"""The diary's commands: log, history, report, export, import, db upgrade.
+
+Each command that changes the diary does so in one transaction; bad input
+exits with code 2 and a one-line message, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from charley.cli.output import error, to_json
+from charley.errors import CharleyError, InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from charley.assessment import Assessment
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Diary database URL (default: CHARLEY_DB or a SQLite file)."),
+]
+FromOption = Annotated[
+    str | None, typer.Option("--from", help="Start: 2026-11-01, 'yesterday', '2 days ago'.")
+]
+ToOption = Annotated[str | None, typer.Option("--to", help="End (not included).")]
+
+db_app = typer.Typer(help="Manage the diary database.", no_args_is_help=True)
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _range(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+    from charley.diary.when import parse_when
+
+    now = _now()
+    return (parse_when(start, now) if start else None, parse_when(end, now) if end else None)
+
+
+def _open(db: str | None):  # type: ignore[no-untyped-def]
+    from charley.diary import Diary
+
+    return Diary(db)
+
+
+def _fail(exc: CharleyError) -> typer.Exit:
+    return typer.Exit(error(str(exc)))
+
+
+def _remedies(tried: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for item in tried:
+        name, sep, amount = item.rpartition(":")
+        if not sep or not amount.strip().isdigit():
+            raise InputError(f"--tried {item!r}: write it as REMEDY:RELIEF, e.g. stretching:3")
+        out.append({"remedy": name, "relief": int(amount)})
+    return out
+
+
+def _ask_episode(console: Console) -> str:
+    """Ask for an episode in words, on a terminal."""
+    console.print(
+        "Describe the episode: where, when, how long, what you tried and how much it helped.\n"
+        "[dim]For example: left calf cramp at 3am, 5 minutes, stretching helped a lot[/dim]"
+    )
+    return sys.stdin.readline()
+
+
+def log(
+    text: Annotated[list[str] | None, typer.Argument(help="The episode in your own words.")] = None,
+    site: Annotated[
+        list[str] | None, typer.Option(help="Body site, e.g. calf (repeatable).")
+    ] = None,
+    side: Annotated[str, typer.Option(help="left, right, both or unknown.")] = "unknown",
+    when: Annotated[str | None, typer.Option(help="When it started (default: now).")] = None,
+    minutes: Annotated[float | None, typer.Option(help="How long it lasted.")] = None,
+    severity: Annotated[int | None, typer.Option(help="Pain 0-10.")] = None,
+    feel: Annotated[str | None, typer.Option(help="What it felt like.")] = None,
+    trigger: Annotated[str | None, typer.Option(help="What brought it on.")] = None,
+    tried: Annotated[
+        list[str] | None, typer.Option(help="REMEDY:RELIEF, relief 0 (none) to 4 (completely).")
+    ] = None,
+    notes: Annotated[str, typer.Option(help="Free notes.")] = "",
+    night: Annotated[bool | None, typer.Option("--night/--day", help="At night or not.")] = None,
+    woke: Annotated[bool, typer.Option(help="It woke you up.")] = False,
+    exercise: Annotated[bool, typer.Option(help="During or after exercise.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Record an episode in the diary, and show its assessment with the diary taken into account.
+
+    Give it in words, with flags, or both (flags win). With neither, on a
+    terminal, charley asks.
+
+    Example: charley log "left calf cramp at 3am, 5 minutes, stretching helped a lot"
+    """
+    from charley.assess import assess
+    from charley.diary import episode_in
+    from charley.diary.from_text import episode_from_findings
+    from charley.diary.patterns import summarize
+    from charley.diary.when import parse_when
+    from charley.findings import Findings
+    from charley.inputs import clean_description
+    from charley.parse import parse
+
+    console = Console()
+    words = " ".join(text or [])
+    try:
+        if not words and not site:
+            if not sys.stdin.isatty():
+                raise InputError(
+                    "give the episode in words or with --site (see charley log --help)"
+                )
+            words = _ask_episode(console)
+        now = _now()
+        findings = parse(clean_description(words)) if words.strip() else Findings()
+        data: dict[str, Any] = (
+            episode_from_findings(findings, words, now) if words.strip() else {"sites": []}
+        )
+        data.setdefault("started_at", now.isoformat())
+        if site:
+            data["sites"] = [{"site": s, "side": side} for s in site]
+        if when:
+            data["started_at"] = parse_when(when, now).isoformat()
+        if minutes is not None:
+            data["duration_seconds"] = minutes * 60
+        for key, value in (("severity", severity), ("feel", feel), ("trigger", trigger)):
+            if value is not None:
+                data[key] = value
+        if tried:
+            data["remedies"] = _remedies(tried)
+        if notes:
+            data["notes"] = notes
+        if night is not None:
+            data["at_night"] = night
+        data["woke"] = woke or bool(data.get("woke"))
+        data["after_exercise"] = exercise or bool(data.get("after_exercise"))
+        if not data["sites"]:
+            raise InputError("where was it? name a body site (e.g. calf) in words or with --site")
+        entry = episode_in(data)
+        described = findings if findings.items else Findings.of(present=["symptom.cramp"])
+        got: list[Assessment] = []
+
+        def assess_in(conn: Connection) -> dict[str, Any]:
+            """Inside the saving transaction: the diary now includes this episode."""
+            got.append(assess(findings=described, diary=summarize(diary, conn=conn).findings()))
+            return got[-1].to_dict()
+
+        with _open(db) as diary:
+            saved = diary.add(entry, assess_with=assess_in)
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        print(to_json(saved.to_dict() | {"assessment": saved.assessment}))
+        return
+    sites = ", ".join(f"{s} ({side})" if side != "unknown" else s for s, side in saved.sites)
+    moment = f"{saved.started_at.astimezone():%Y-%m-%d %H:%M}"
+    console.print(f"[green]Saved episode {saved.id}[/green]: {sites}, {moment}")
+    from charley.cli.render import render
+
+    render(got[-1], console)
+
+
+def history(
+    start: FromOption = None,
+    end: ToOption = None,
+    limit: Annotated[int, typer.Option(help="How many recent episodes to list.")] = 10,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show the diary's pattern: how often, at night, after exercise, longest, trend, what helped.
+
+    Example: charley history --from "2026-11-01"
+    """
+    from charley.assess import assess
+    from charley.diary.patterns import summarize
+    from charley.findings import Findings
+
+    try:
+        lo, hi = _range(start, end)
+        with _open(db) as diary:
+            pattern = summarize(diary)
+            recent = diary.list(start=lo, end=hi, limit=limit, newest_first=True)
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    advice = assess(findings=Findings.of(present=["symptom.cramp"]), diary=pattern.findings())
+    diary_reasons = [r for r in advice.triage.reasons if r.rule.startswith("diary_")]
+    if json_out:
+        print(
+            to_json(
+                {
+                    "pattern": pattern.to_dict(),
+                    "episodes": [e.to_dict() for e in recent],
+                    "diary_advice": [r.to_dict() for r in diary_reasons],
+                }
+            )
+        )
+        return
+    console = Console()
+    if pattern.episodes == 0:
+        console.print("The diary is empty. Record an episode with [bold]charley log[/bold].")
+        return
+    table = Table(title="Your diary", show_header=False)
+    longest = (
+        f"{pattern.longest_seconds / 60:.1f} min" if pattern.longest_seconds else "not recorded"
+    )
+    for label, value in (
+        ("episodes", f"{pattern.episodes} ({pattern.first:%Y-%m-%d} to {pattern.last:%Y-%m-%d})"),
+        (
+            "per week",
+            f"{pattern.per_week:.1f} overall, {pattern.recent_per_week:.1f} in the last 14 days",
+        ),
+        ("at night", f"{pattern.night_share:.0%}"),
+        ("during or after exercise", f"{pattern.exercise_share:.0%}"),
+        ("longest", longest),
+        (
+            "trend",
+            f"{pattern.trend} ({pattern.last_4_weeks} in the last 4 weeks, "
+            f"{pattern.previous_4_weeks} in the 4 before)",
+        ),
+        ("sites", ", ".join(f"{s} {n}" for s, n in pattern.sites[:6])),
+    ):
+        table.add_row(label, value)
+    console.print(table)
+    if pattern.remedies:
+        ranked = Table(title="What helped (0 not at all, 4 completely)")
+        ranked.add_column("remedy")
+        ranked.add_column("mean relief", justify="right")
+        ranked.add_column("tried", justify="right")
+        for r in pattern.remedies:
+            ranked.add_row(r.remedy, f"{r.mean_relief:.1f}", str(r.tried))
+        console.print(ranked)
+    if diary_reasons:
+        console.print("[bold]What your diary means[/bold]")
+        for reason in diary_reasons:
+            console.print(f"• {reason.statement}")
+    episodes = Table(title=f"Latest {len(recent)} episodes")
+    for col in ("id", "when", "sites", "minutes", "severity", "tried"):
+        episodes.add_column(col)
+    for e in recent:
+        episodes.add_row(
+            str(e.id),
+            f"{e.started_at.astimezone():%Y-%m-%d %H:%M}",
+            ", ".join(s for s, _ in e.sites),
+            f"{e.duration_seconds / 60:.1f}" if e.duration_seconds else "",
+            "" if e.severity is None else str(e.severity),
+            ", ".join(f"{r}:{v}" for r, v in e.remedies),
+        )
+    console.print(episodes)
+
+
+def report(
+    chart: Annotated[Path | None, typer.Option(help="Write a chart: .png or .svg.")] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Write a one-page report for a doctor: .html.")
+    ] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    db: DbOption = None,
+) -> None:
+    """Draw the diary as a chart, and write a one-page report to bring to a doctor.
+
+    Example: charley report --chart cramps.png --html cramps.html
+    """
+    from charley.diary.report import write_chart, write_report
+
+    if chart is None and html is None:
+        raise typer.Exit(error("say what to write: --chart FILE.png|.svg and/or --html FILE.html"))
+    try:
+        lo, hi = _range(start, end)
+        with _open(db) as diary:
+            if chart is not None:
+                write_chart(diary, chart, start=lo, end=hi)
+                print(f"chart written to {chart}")
+            if html is not None:
+                write_report(diary, html, start=lo, end=hi)
+                print(f"report written to {html}")
+    except CharleyError as exc:
+        raise _fail(exc) from None
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or fhir.")] = "csv",
+    out: Annotated[
+        Path | None, typer.Option(help="File to write (default: standard output).")
+    ] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the diary as CSV or as FHIR R4 (a Bundle of Observations).
+
+    Example: charley export --format fhir --out diary.json
+    """
+    import io
+
+    if fmt not in ("csv", "fhir"):
+        raise typer.Exit(error(f"--format must be csv or fhir, not {fmt!r}"))
+    try:
+        lo, hi = _range(start, end)
+        buffer = io.StringIO()
+        with _open(db) as diary:
+            if fmt == "csv":
+                from charley.diary.csv_io import export_csv
+
+                export_csv(diary, buffer, start=lo, end=hi)
+            else:
+                from charley.diary.fhir_io import export_fhir
+
+                buffer.write(json.dumps(export_fhir(diary, start=lo, end=hi), indent=2))
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    if out is None:
+        sys.stdout.write(buffer.getvalue())
+    else:
+        out.write_text(buffer.getvalue(), encoding="utf-8")
+        print(f"exported to {out}", file=sys.stderr)
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="A CSV or FHIR JSON file from charley export.")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or fhir (default: from the suffix).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import episodes from CSV or FHIR: every episode, or none if any is bad.
+
+    Example: charley import diary.csv
+    """
+    from charley.inputs import decode
+
+    kind = fmt or ("fhir" if file.suffix.lower() == ".json" else "csv")
+    try:
+        if kind not in ("csv", "fhir"):
+            raise InputError(f"--format must be csv or fhir, not {kind!r}")
+        try:
+            data = decode(file.read_bytes())
+        except OSError as exc:
+            raise InputError(f"cannot read {file}: {exc.strerror}") from None
+        if kind == "csv":
+            from charley.diary.csv_io import read_csv
+
+            entries = read_csv(data)
+        else:
+            from charley.diary.fhir_io import read_fhir
+
+            entries = read_fhir(data)
+        with _open(db) as diary:
+            count = diary.add_many(entries)
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    print(f"imported {count} episode(s)")
+
+
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the diary database, or bring it up to date (migrations).
+
+    Example: charley db upgrade --db postgresql+psycopg://me@localhost/charley
+    """
+    from charley.diary.database import default_url, make_engine, migrate
+
+    url = db or default_url()
+    try:
+        revision = migrate(make_engine(url))
+    except CharleyError as exc:
+        raise _fail(exc) from None
+    print(f"diary at revision {revision}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(log)
+    app.command()(history)
+    app.command()(report)
+    app.command()(export)
+    app.command("import")(import_)
+    db_app.command("upgrade")(db_upgrade)
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,205 @@
+"""The diary as CSV, one row per episode: for spreadsheets, backups and moving diaries.
+
+Import checks every row before it returns anything, so a bad file is refused
+whole, with the line and the field, and `Diary.add_many` then writes all or
+nothing. Lists share one cell: sites as `calf:left;foot:unknown`, remedies as
+`stretching:3;massage:2` (a `\\` escapes a `;`, `:` or `\\` inside a name).
+Empty cells mean "not recorded": an empty feel, trigger or text reads back as
+None. Open files with `newline=""` so that line breaks inside notes survive.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, TextIO
+
+from charley.diary.entries import EpisodeIn, episode_in
+from charley.diary.store import Diary, SavedEpisode
+from charley.errors import InputError
+
+COLUMNS = (
+    "started_at",
+    "sites",
+    "duration_seconds",
+    "severity",
+    "feel",
+    "trigger",
+    "remedies",
+    "notes",
+    "text",
+    "at_night",
+    "after_exercise",
+    "woke",
+    "level",
+)
+REQUIRED = ("started_at", "sites")
+TRIMMED = ("started_at", "duration_seconds", "severity", "at_night", "after_exercise", "woke")
+IGNORED = ("level",)  # the assessment's level: shown for reading, not imported
+SHOWN_PROBLEMS = 5
+
+
+def export_csv(
+    diary: Diary, out: TextIO, *, start: datetime | None = None, end: datetime | None = None
+) -> int:
+    """Write the header and one row per episode in [start, end); return how many rows."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    count = 0
+    for episode in diary.iter(start=start, end=end):
+        writer.writerow(_cells(episode))
+        count += 1
+    return count
+
+
+def _cells(episode: SavedEpisode) -> list[str]:
+    # Local time with its offset reads naturally in a spreadsheet and is still one instant.
+    return [
+        episode.started_at.astimezone().isoformat(),
+        _join([site, side] for site, side in episode.sites),
+        "" if episode.duration_seconds is None else _number(episode.duration_seconds),
+        "" if episode.severity is None else str(episode.severity),
+        episode.feel or "",
+        episode.trigger or "",
+        _join([remedy, str(relief)] for remedy, relief in episode.remedies),
+        episode.notes,
+        episode.text or "",
+        _flag(episode.at_night),
+        _flag(episode.after_exercise),
+        _flag(episode.woke),
+        episode.level or "",
+    ]
+
+
+def _number(value: float) -> str:
+    """Whole seconds without ".0"; otherwise Python's shortest exact form."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _escape(part: str) -> str:
+    return part.replace("\\", "\\\\").replace(";", "\\;").replace(":", "\\:")
+
+
+def _join(items: Iterable[list[str]]) -> str:
+    return ";".join(":".join(_escape(part) for part in item) for item in items)
+
+
+def _split(cell: str) -> list[list[str]]:
+    """`a:1;b:2` → [["a", "1"], ["b", "2"]], honouring `\\` escapes; empty items dropped."""
+    items: list[list[str]] = []
+    parts: list[str] = []
+    chars: list[str] = []
+    escaped = False
+    for char in cell + ";":
+        if escaped:
+            chars.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in ":;":
+            parts.append("".join(chars).strip())
+            chars = []
+            if char == ";":
+                if any(parts):
+                    items.append(parts)
+                parts = []
+        else:
+            chars.append(char)
+    return items
+
+
+def read_csv(data: str) -> list[EpisodeIn]:
+    """Parse and validate every row; raise InputError naming line and field. Writes nothing."""
+    reader = csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""), strict=True)
+    records = _records(reader)
+    try:
+        _, header = next(records)
+    except StopIteration:
+        raise InputError(
+            f"the CSV file is empty; its first line should be the header: {','.join(COLUMNS)}"
+        ) from None
+    columns = _columns(header)
+    entries: list[EpisodeIn] = []
+    problems: list[str] = []
+    for line, record in records:
+        if not record:  # a blank line
+            continue
+        if len(record) != len(columns):
+            problems.append(f"line {line}: expected {len(columns)} fields, found {len(record)}")
+            continue
+        try:
+            entries.append(episode_in(_mapping(dict(zip(columns, record, strict=True)))))
+        except InputError as exc:
+            problems.append(f"line {line}: {exc}")
+    if problems:
+        more = len(problems) - SHOWN_PROBLEMS
+        tail = f"; … and {more} more problem(s)" if more > 0 else ""
+        raise InputError("; ".join(problems[:SHOWN_PROBLEMS]) + tail)
+    return entries
+
+
+def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (notes may span several lines)."""
+    line = 1
+    while True:
+        try:
+            record: list[str] = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"line {line}: the CSV cannot be read: {exc}") from None
+        yield line, record
+        line = reader.line_num + 1
+
+
+def _columns(header: list[str]) -> list[str]:
+    names = [name.strip().lower() for name in header]
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        raise InputError(
+            f"line 1: unknown column(s) {', '.join(repr(n) for n in unknown)}; "
+            f"the header should be: {','.join(COLUMNS)}"
+        )
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise InputError(f"line 1: column(s) given twice: {', '.join(twice)}")
+    missing = [name for name in REQUIRED if name not in names]
+    if missing:
+        raise InputError(
+            f"line 1: missing column(s) {', '.join(missing)}; "
+            f"the header should be: {','.join(COLUMNS)}"
+        )
+    return names
+
+
+def _mapping(cells: dict[str, str]) -> dict[str, Any]:
+    """Cells to the mapping `episode_in` checks; empty cells are left out (not recorded)."""
+    data: dict[str, Any] = {
+        name: value.strip() if name in TRIMMED else value
+        for name, value in cells.items()
+        if value.strip() != "" and name not in IGNORED
+    }
+    data["sites"] = [_site(item) for item in _split(cells.get("sites", ""))]
+    if "remedies" in data:
+        data["remedies"] = [_remedy(item) for item in _split(data["remedies"])]
+    return data
+
+
+def _site(item: list[str]) -> dict[str, str]:
+    if len(item) == 1:
+        return {"site": item[0]}
+    if len(item) == 2:
+        return {"site": item[0], "side": item[1]}
+    raise InputError(f"sites: {':'.join(item)!r} should be site or site:side")
+
+
+def _remedy(item: list[str]) -> dict[str, str]:
+    if len(item) != 2:
+        raise InputError(f"remedies: {':'.join(item)!r} should be remedy:relief (relief 0–4)")
+    return {"remedy": item[0], "relief": item[1]}
