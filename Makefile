@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SOURCES ?= ../shared/sources
 TRIAGE_MD ?= ../shared/TRIAGE.md
-EXAMPLE ?= My left calf cramped last night for about two minutes and eased when I stretched it.
+EXAMPLE ?= My left calf cramped at 3am for about two minutes and eased when I stretched it.
+DEMO_DB ?= sqlite:///.demo/diary.sqlite3
 
 .PHONY: setup run test lint kb-check bench clean
 
@@ -18,7 +19,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(BIN)/charley assess "$(EXAMPLE)"
+	$(BIN)/charley log --db "$(DEMO_DB)" "$(EXAMPLE)"
+	$(BIN)/charley history --db "$(DEMO_DB)"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -14,11 +14,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from charley.diary.entries import EpisodeIn, episode_in
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import InputError
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 COLUMNS = (
     "started_at",
@@ -144,12 +147,12 @@ def read_csv(data: str) -> list[EpisodeIn]:
     return entries
 
 
-def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+def _records(reader: Reader) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on (notes may span several lines)."""
     line = 1
     while True:
         try:
-            record: list[str] = next(reader)
+            record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
@@ -180,11 +183,11 @@ def _columns(header: list[str]) -> list[str]:
 
 def _mapping(cells: dict[str, str]) -> dict[str, Any]:
     """Cells to the mapping `episode_in` checks; empty cells are left out (not recorded)."""
-    data: dict[str, Any] = {
-        name: value.strip() if name in TRIMMED else value
-        for name, value in cells.items()
-        if value.strip() != "" and name not in IGNORED
-    }
+    data: dict[str, Any] = {}
+    for name, value in cells.items():
+        cell = value.strip() if name in TRIMMED else value
+        if cell != "" and name not in IGNORED:
+            data[name] = cell
     data["sites"] = [_site(item) for item in _split(cells.get("sites", ""))]
     if "remedies" in data:
         data["remedies"] = [_remedy(item) for item in _split(data["remedies"])]

@@ -1,0 +1,114 @@
+"""The diary's commands as a person uses them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from charley.cli.app import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'diary.sqlite3'}"
+
+
+def log(db: str, *args: str) -> dict:  # type: ignore[type-arg]
+    result = runner.invoke(app, ["log", "--db", db, "--json", *args])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_log_from_words(db: str) -> None:
+    saved = log(db, "left calf cramp at 3am, 5 minutes, stretching helped a lot")
+    assert saved["sites"] == [{"site": "calf", "side": "left"}]
+    assert saved["duration_seconds"] == 300
+    assert saved["remedies"] == [{"remedy": "stretching", "relief": 3}]
+    assert saved["at_night"] is True
+    assert saved["assessment"]["triage"]["level"] == "self_care"
+
+
+def test_log_from_flags(db: str) -> None:
+    saved = log(
+        db, "--site", "thigh", "--side", "right", "--when", "2026-01-10T14:00", "--minutes", "2",
+        "--severity", "6", "--tried", "massage:2", "--exercise",
+    )
+    assert saved["sites"] == [{"site": "thigh", "side": "right"}]
+    assert saved["severity"] == 6 and saved["after_exercise"] is True
+    assert saved["started_at"].startswith("2026-01-10")
+
+
+def test_a_site_can_be_named_in_plain_words(db: str) -> None:
+    assert log(db, "--site", "elbow")["sites"][0]["site"] == "arm"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--site", "calf", "--severity", "14"], "severity"),
+        (["--site", "calf", "--when", "2099-01-01"], "in the future"),
+        (["--site", "spleen"], "unknown site"),
+        (["--site", "calf", "--tried", "stretching:9"], "relief"),
+        (["--site", "calf", "--tried", "stretching"], "REMEDY:RELIEF"),
+        (["my day was fine"], "body site"),
+    ],
+)
+def test_bad_episodes_exit_2_and_change_nothing(db: str, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["log", "--db", db, *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    history = runner.invoke(app, ["history", "--db", db, "--json"])
+    assert json.loads(history.stdout)["pattern"]["episodes"] == 0
+
+
+def test_recurring_cramps_in_the_diary_change_the_advice(db: str) -> None:
+    for day in range(1, 7):
+        log(db, "--site", "calf", "--when", f"{day} days ago", "--night", "--woke")
+    saved = log(db, "right calf cramp last night for 2 minutes, eased with stretching")
+    triage = saved["assessment"]["triage"]
+    assert triage["level"] == "consultation"
+    rules = [r["rule"] for r in triage["reasons"]]
+    assert "diary_recurring" in rules and "diary_sleep" in rules
+    recurring = next(r for r in triage["reasons"] if r["rule"] == "diary_recurring")
+    assert "3.5 a week" in recurring["statement"]
+
+
+def test_a_single_cramp_stays_self_care(db: str) -> None:
+    saved = log(db, "right calf cramp last night for 2 minutes, eased with stretching")
+    assert saved["assessment"]["triage"]["level"] == "self_care"
+
+
+def test_history_shows_the_pattern(db: str) -> None:
+    log(db, "--site", "calf", "--when", "2 days ago", "--tried", "stretching:4", "--minutes", "3")
+    log(db, "--site", "foot", "--when", "1 days ago", "--tried", "massage:1", "--minutes", "9")
+    result = runner.invoke(app, ["history", "--db", db])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "episodes" in out and "9.0 min" in out
+    assert out.index("stretching") < out.index("massage")  # ranked by relief
+    data = json.loads(runner.invoke(app, ["history", "--db", db, "--json"]).stdout)
+    assert data["pattern"]["episodes"] == 2
+    assert [r["remedy"] for r in data["pattern"]["remedies"]] == ["stretching", "massage"]
+
+
+def test_history_of_an_empty_diary(db: str) -> None:
+    result = runner.invoke(app, ["history", "--db", db])
+    assert result.exit_code == 0
+    assert "empty" in result.stdout
+
+
+def test_db_upgrade_reports_the_revision(db: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--db", db])
+    assert result.exit_code == 0
+    assert "0001_create_diary" in result.stdout
+
+
+def test_a_bad_database_url_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["history", "--db", "nosuchdb://x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("charley: error:")
