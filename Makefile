@@ -7,8 +7,9 @@ SOURCES ?= ../shared/sources
 TRIAGE_MD ?= ../shared/TRIAGE.md
 EXAMPLE ?= My left calf cramped at 3am for about two minutes and eased when I stretched it.
 DEMO_DB ?= sqlite:///.demo/diary.sqlite3
+PG_INITDB ?= /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: setup run test lint kb-check bench clean
+.PHONY: setup run test lint kb-check pg-server bench clean
 
 setup: $(VENV)/.installed
 
@@ -35,11 +36,29 @@ kb-check: setup
 		$(BIN)/charley kb check; \
 	fi
 
-test: setup lint kb-check
+# The diary's tests (and bench) start a throwaway PostgreSQL server: make sure its
+# binaries are there, installing Debian's `postgresql` only when they are missing.
+pg-server:
+	@if ls $(PG_INITDB) >/dev/null 2>&1; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+	else \
+		echo "pg-server: the PostgreSQL server is missing (no $(PG_INITDB))" \
+			"and this user cannot install it; as root run: apt-get install -y postgresql" >&2; \
+		exit 1; \
+	fi
+
+test: setup lint kb-check pg-server
 	$(BIN)/python -m pytest
 
-bench: setup
-	$(BIN)/python bench/bench_assess.py
+bench: setup pg-server
+	@for script in bench/bench_*.py; do \
+		echo "== $$script"; \
+		$(BIN)/python "$$script" || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

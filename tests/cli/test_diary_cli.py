@@ -35,8 +35,20 @@ def test_log_from_words(db: str) -> None:
 
 def test_log_from_flags(db: str) -> None:
     saved = log(
-        db, "--site", "thigh", "--side", "right", "--when", "2026-01-10T14:00", "--minutes", "2",
-        "--severity", "6", "--tried", "massage:2", "--exercise",
+        db,
+        "--site",
+        "thigh",
+        "--side",
+        "right",
+        "--when",
+        "2026-01-10T14:00",
+        "--minutes",
+        "2",
+        "--severity",
+        "6",
+        "--tried",
+        "massage:2",
+        "--exercise",
     )
     assert saved["sites"] == [{"site": "thigh", "side": "right"}]
     assert saved["severity"] == 6 and saved["after_exercise"] is True
@@ -112,3 +124,61 @@ def test_a_bad_database_url_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["history", "--db", "nosuchdb://x"])
     assert result.exit_code == 2
     assert result.stderr.startswith("charley: error:")
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("csv", "csv"), ("fhir", "json")])
+def test_export_then_import_into_an_empty_diary(
+    tmp_path: Path, db: str, fmt: str, suffix: str
+) -> None:
+    log(db, "left calf cramp at 3am, 5 minutes, stretching helped a lot")
+    log(
+        db,
+        "--site",
+        "foot",
+        "--side",
+        "both",
+        "--when",
+        "2 days ago",
+        "--notes",
+        'said "ouch", twice',
+    )
+    out = tmp_path / f"export.{suffix}"
+    result = runner.invoke(app, ["export", "--db", db, "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    result = runner.invoke(app, ["import", "--db", other, str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "imported 2 episode(s)" in result.stdout
+    before = json.loads(runner.invoke(app, ["history", "--db", db, "--json"]).stdout)["episodes"]
+    after = json.loads(runner.invoke(app, ["history", "--db", other, "--json"]).stdout)["episodes"]
+    strip = ("id", "level", "started_at")
+    assert [{k: v for k, v in e.items() if k not in strip} for e in before] == [
+        {k: v for k, v in e.items() if k not in strip} for e in after
+    ]
+
+
+def test_a_corrupt_import_exits_2_and_imports_nothing(tmp_path: Path, db: str) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "started_at,sites,severity\n2026-01-01T10:00:00+00:00,calf:left,3\n"
+        "2026-01-02T10:00:00+00:00,calf:left,14\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", "--db", db, str(bad)])
+    assert result.exit_code == 2
+    assert "line 3" in result.stderr and "severity" in result.stderr
+    history = json.loads(runner.invoke(app, ["history", "--db", db, "--json"]).stdout)
+    assert history["pattern"]["episodes"] == 0
+
+
+def test_import_of_a_file_that_is_not_json(tmp_path: Path, db: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["import", "--db", db, str(bad)])
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_rejects_an_unknown_format(db: str) -> None:
+    result = runner.invoke(app, ["export", "--db", db, "--format", "xml"])
+    assert result.exit_code == 2

@@ -23,10 +23,23 @@ def pg_cluster() -> Iterator[PgCluster]:
         yield cluster
 
 
-@pytest.fixture(params=DATABASES)
-def diary_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL of a new, empty database (nothing created in it yet, not even the tables)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'diary.sqlite3'}"
+def new_database(request: pytest.FixtureRequest, kind: str, folder: Path) -> str:
+    """The URL of a new, empty database of `kind` (nothing in it yet, not even the tables)."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'diary.sqlite3'}"
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
     return cluster.create_database()
+
+
+@pytest.fixture(params=DATABASES)
+def diary_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty database for this test."""
+    return new_database(request, request.param, tmp_path)
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_diary_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A new, empty database shared by one module's tests (for read-only tests)."""
+    return new_database(request, request.param, tmp_path_factory.mktemp(request.param))

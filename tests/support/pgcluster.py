@@ -18,6 +18,7 @@ other user the commands run directly. The newest server found in
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import os
 import pwd
@@ -192,7 +193,9 @@ class PgCluster:
             if self._running:
                 self._running = False
                 data = root / "data"
-                result = self._pg("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop", check=False)
+                result = self._pg(
+                    "pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop", check=False
+                )
                 if result.returncode != 0:
                     self._kill_postmaster(data)
         finally:
@@ -217,10 +220,8 @@ class PgCluster:
             pid = int((data / "postmaster.pid").read_text().split()[0])
         except (OSError, ValueError, IndexError):
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     # -- databases -----------------------------------------------------------
 
@@ -240,9 +241,7 @@ class PgCluster:
 
     # -- running the server's programs ----------------------------------------
 
-    def _pg(
-        self, program: str, *args: str, check: bool = True
-    ) -> subprocess.CompletedProcess[str]:
+    def _pg(self, program: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         command: Sequence[str] = [str(self.bin_dir / program), *args]
         if self._as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]

@@ -323,7 +323,8 @@ def export(
     if out is None:
         sys.stdout.write(buffer.getvalue())
     else:
-        out.write_text(buffer.getvalue(), encoding="utf-8")
+        with out.open("w", encoding="utf-8", newline="") as f:
+            f.write(buffer.getvalue())
         print(f"exported to {out}", file=sys.stderr)
 
 

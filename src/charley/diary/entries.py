@@ -10,7 +10,14 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from charley.errors import InputError
 
@@ -55,13 +62,10 @@ class RemedyIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    remedy: Annotated[str, Field(min_length=1, max_length=60)]
+    remedy: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=60)
+    ]
     relief: Annotated[int, Field(ge=0, le=4)]
-
-    @field_validator("remedy")
-    @classmethod
-    def _tidy(cls, value: str) -> str:
-        return value.strip().lower()
 
 
 class EpisodeIn(BaseModel):
@@ -81,6 +85,12 @@ class EpisodeIn(BaseModel):
     at_night: bool | None = None
     after_exercise: bool = False
     woke: bool = False
+
+    @field_validator("feel", "trigger", "text", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """An empty answer is no answer: "" and spaces are stored as None."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("started_at")
     @classmethod

@@ -321,6 +321,8 @@ class Diary:
             query = query.where(Episode.started_at < end)
         order = Episode.started_at.desc() if newest_first else Episode.started_at
         query = query.order_by(order, Episode.id).limit(limit)
+        # yield_per streams rows in chunks, so exporting a large diary stays small in memory.
+        query = query.execution_options(yield_per=1000)
         with self._guard(), self._session() as s:
             for row in s.scalars(query):
                 yield SavedEpisode.from_row(row)

@@ -1,0 +1,875 @@
+"""The diary drawn for a doctor: a chart of episodes and a one-page HTML report.
+
+The chart is counted in SQL (episodes and mean pain per day, week or month,
+and per body site), so a diary of a million episodes draws in seconds
+without loading its rows. matplotlib is imported only when a chart is drawn,
+so that `charley assess` starts fast.
+
+Days are the person's local days. SQLite turns stored UTC times into local
+ones itself ('localtime'); PostgreSQL runs elsewhere, so it is given this
+machine's current UTC offset.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from sqlalchemy import Date, DateTime, Interval, cast, func, literal_column, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from charley.diary.models import Episode, EpisodeSite
+from charley.diary.patterns import Pattern, summarize
+from charley.diary.store import Diary, SavedEpisode, _utc
+from charley.errors import InputError
+
+Format = Literal["png", "svg"]
+Unit = Literal["day", "week", "month"]
+
+DAY_SPAN = 92
+"""Up to about three months, one bar a day; up to WEEK_SPAN days, a week; then a month."""
+WEEK_SPAN = 3 * 366
+TOP_SITES = 6
+"""More sites than this are drawn together as "other sites", so the legend stays readable."""
+RECENT = 6
+MAX_REASONS = 6
+"""Reasons shown from the latest assessment (the most urgent come first), to keep one page."""
+CHART_SIZE = (10.0, 5.6)
+REPORT_CHART_SIZE = (7.6, 3.0)
+"""Drawn at about its printed size, so its words print at the size of the page's."""
+
+# Colour-blind safe (Okabe-Ito); grey is kept for "other sites".
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+OTHER_COLOUR = "#9E9E9E"
+PAIN_COLOUR = "#333333"
+
+RELIEF_WORDS = ("no help", "a little", "some", "a lot", "complete")
+LEVEL_NAMES = {
+    "emergency_ambulance": "Emergency: call an ambulance",
+    "emergency": "Emergency",
+    "consultation_24": "See a doctor within 24 hours",
+    "consultation": "See a doctor",
+    "self_care": "Self-care",
+}
+
+
+# -- counting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """What the chart draws: one entry per period, with no gaps."""
+
+    unit: Unit
+    periods: tuple[date, ...]
+    episodes: tuple[int, ...]
+    pain: tuple[float | None, ...]
+    sites: tuple[tuple[str, tuple[int, ...], float | None], ...]
+    """Per site, most frequent first: name, count per period, mean pain."""
+    total: int
+    first: date
+    last: date
+
+
+def _utc_bound(value: datetime | None) -> datetime | None:
+    """A range bound in UTC (no zone means local time), as the diary stores times."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.astimezone()
+    return aware.astimezone(UTC)
+
+
+def _local_day(moment: datetime) -> date:
+    return _utc(moment).astimezone().date()
+
+
+def _floor(day: date, unit: Unit) -> date:
+    if unit == "day":
+        return day
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def _next(day: date, unit: Unit) -> date:
+    if unit == "day":
+        return day + timedelta(days=1)
+    if unit == "week":
+        return day + timedelta(days=7)
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _unit(first: date, last: date) -> Unit:
+    span = (last - first).days
+    if span <= DAY_SPAN:
+        return "day"
+    return "week" if span <= WEEK_SPAN else "month"
+
+
+def _bucket(dialect: str, unit: Unit) -> ColumnElement[Any]:
+    """The first local day of an episode's period, in this database's own SQL.
+
+    Constants are written into the SQL (they are fixed words and a whole number),
+    so GROUP BY repeats exactly the selected expression, as PostgreSQL requires.
+    """
+    at = Episode.started_at
+    if dialect == "sqlite":
+        local: ColumnElement[Any] = literal_column("'localtime'")
+        if unit == "day":
+            return func.date(at, local)
+        if unit == "week":
+            return func.date(at, local, literal_column("'weekday 0'"), literal_column("'-6 days'"))
+        return func.strftime(literal_column("'%Y-%m-01'"), at, local)
+    offset = datetime.now().astimezone().utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    shifted = func.timezone(literal_column("'UTC'"), at, type_=DateTime) + literal_column(
+        f"interval '{minutes} minutes'", type_=Interval
+    )
+    return cast(func.date_trunc(literal_column(f"'{unit}'"), shifted), Date)
+
+
+def _as_date(value: Any) -> date:
+    """A period from the database: a date (PostgreSQL) or 'YYYY-MM-DD' text (SQLite)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _filters(diary: Diary, start: datetime | None, end: datetime | None) -> list[Any]:
+    where: list[Any] = [Episode.person_id == diary.person_id]
+    if start is not None:
+        where.append(Episode.started_at >= start)
+    if end is not None:
+        where.append(Episode.started_at < end)
+    return where
+
+
+def _count(
+    diary: Diary, start: datetime | None, end: datetime | None, *, dialect: str | None = None
+) -> _Counts | None:
+    """Episodes and pain per period and per site in [start, end); None when there are none.
+
+    `dialect` is the database's unless given (tests force the portable path).
+    """
+    dialect = dialect or diary.engine.dialect.name
+    where = _filters(diary, start, end)
+    by_period: dict[date, tuple[int, float | None]] = {}
+    by_site: dict[str, dict[date, int]] = defaultdict(dict)
+    site_pain: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    with diary._guard(), diary.engine.connect() as c:
+        first, last = c.execute(
+            select(func.min(Episode.started_at), func.max(Episode.started_at)).where(*where)
+        ).one()
+        if first is None:
+            return None
+        lo = _local_day(start) if start is not None else _local_day(first)
+        hi = _local_day(end - timedelta(microseconds=1)) if end is not None else _local_day(last)
+        unit = _unit(lo, hi)
+        if dialect in ("sqlite", "postgresql"):
+            period = _bucket(dialect, unit).label("period")
+            episodes = c.execute(
+                select(period, func.count(Episode.id), func.avg(Episode.severity))
+                .where(*where)
+                .group_by(period)
+            ).all()
+            sites = c.execute(
+                select(
+                    period,
+                    EpisodeSite.site,
+                    func.count(),
+                    func.sum(Episode.severity),
+                    func.count(Episode.severity),
+                )
+                .select_from(EpisodeSite)
+                .join(Episode, Episode.id == EpisodeSite.episode_id)
+                .where(EpisodeSite.person_id == diary.person_id, *where)
+                .group_by(period, EpisodeSite.site)
+            ).all()
+            for p, n, mean in episodes:
+                by_period[_as_date(p)] = (int(n), None if mean is None else float(mean))
+            for p, site, n, pain_sum, scored in sites:
+                by_site[str(site)][_as_date(p)] = int(n)
+                site_pain[str(site)][0] += float(pain_sum or 0)
+                site_pain[str(site)][1] += int(scored or 0)
+        else:
+            _count_rows(c, diary, where, unit, by_period, by_site, site_pain)
+    return _arrange(unit, lo, hi, by_period, by_site, site_pain)
+
+
+def _count_rows(
+    c: Any,
+    diary: Diary,
+    where: list[Any],
+    unit: Unit,
+    by_period: dict[date, tuple[int, float | None]],
+    by_site: dict[str, dict[date, int]],
+    site_pain: dict[str, list[float]],
+) -> None:
+    """Count in Python, row by row: slower, but any database can do it."""
+    sums: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for at, severity in c.execute(select(Episode.started_at, Episode.severity).where(*where)):
+        p = _floor(_local_day(at), unit)
+        sums[p][0] += 1
+        if severity is not None:
+            sums[p][1] += severity
+            sums[p][2] += 1
+    for p, (n, pain_sum, scored) in sums.items():
+        by_period[p] = (int(n), pain_sum / scored if scored else None)
+    rows = c.execute(
+        select(Episode.started_at, Episode.severity, EpisodeSite.site)
+        .select_from(EpisodeSite)
+        .join(Episode, Episode.id == EpisodeSite.episode_id)
+        .where(EpisodeSite.person_id == diary.person_id, *where)
+    )
+    for at, severity, site in rows:
+        p = _floor(_local_day(at), unit)
+        counts = by_site[str(site)]
+        counts[p] = counts.get(p, 0) + 1
+        if severity is not None:
+            site_pain[str(site)][0] += severity
+            site_pain[str(site)][1] += 1
+
+
+def _arrange(
+    unit: Unit,
+    lo: date,
+    hi: date,
+    by_period: dict[date, tuple[int, float | None]],
+    by_site: dict[str, dict[date, int]],
+    site_pain: dict[str, list[float]],
+) -> _Counts:
+    """Lay the counts out over every period from the first to the last, gaps as zero."""
+    seen = [*by_period, *(p for counts in by_site.values() for p in counts)]
+    start = min([_floor(lo, unit), *seen])
+    stop = max([_floor(hi, unit), *seen])
+    periods = [start]
+    while periods[-1] < stop:
+        periods.append(_next(periods[-1], unit))
+    ranked = sorted(by_site, key=lambda s: (-sum(by_site[s].values()), s))
+    sites = tuple(
+        (
+            s,
+            tuple(by_site[s].get(p, 0) for p in periods),
+            site_pain[s][0] / site_pain[s][1] if site_pain[s][1] else None,
+        )
+        for s in ranked
+    )
+    return _Counts(
+        unit=unit,
+        periods=tuple(periods),
+        episodes=tuple(by_period.get(p, (0, None))[0] for p in periods),
+        pain=tuple(by_period.get(p, (0, None))[1] for p in periods),
+        sites=sites,
+        total=sum(n for n, _ in by_period.values()),
+        first=lo,
+        last=hi,
+    )
+
+
+# -- the chart ---------------------------------------------------------------
+
+
+def _format(path: Path, fmt: str | None) -> Format:
+    chosen = (fmt if fmt is not None else path.suffix.lstrip(".")).lower()
+    if chosen == "png":
+        return "png"
+    if chosen == "svg":
+        return "svg"
+    said = f"format {fmt!r}" if fmt is not None else f"file name {path.name!r}"
+    raise InputError(f"a chart is a .png or .svg file; cannot write {said}")
+
+
+def _day(d: date) -> str:
+    """'2 Jan 2026': no leading zero, month in words, so no one reads it the wrong way round."""
+    return f"{d.day} {d:%b %Y}"
+
+
+def _site_name(site: str) -> str:
+    return site.replace("_", " ")
+
+
+def write_chart(
+    diary: Diary,
+    path: Path,
+    *,
+    fmt: Literal["png", "svg"] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Path:
+    """Draw episodes over time by body site, with mean pain, as PNG or SVG.
+
+    The format comes from the file's suffix unless `fmt` is given. Episodes are
+    those in [start, end). An empty diary gives a chart that says so.
+    """
+    path = Path(path)
+    chosen = _format(path, fmt)
+    buffer = io.BytesIO()
+    _render(diary, buffer, chosen, start=start, end=end, size=CHART_SIZE)
+    try:
+        path.write_bytes(buffer.getvalue())
+    except OSError as exc:
+        raise InputError(f"cannot write the chart to {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _render(
+    diary: Diary,
+    out: IO[bytes],
+    fmt: Format,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    size: tuple[float, float],
+) -> None:
+    counts = _count(diary, _utc_bound(start), _utc_bound(end))
+    import matplotlib
+
+    # Text stays text in SVG (searchable, small); ids are stable from run to run.
+    with matplotlib.rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "charley", "font.size": 10}
+    ):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, dpi=120, layout="constrained")
+        FigureCanvasAgg(fig)
+        fig.suptitle(
+            "Cramp episodes by body site", fontsize=14, fontweight="bold", x=0.01, ha="left"
+        )
+        if counts is None:
+            _draw_empty(fig, start, end)
+        else:
+            _draw(fig, counts)
+        metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
+        fig.savefig(out, format=fmt, metadata=metadata, facecolor="white")
+
+
+def _draw_empty(fig: Any, start: datetime | None, end: datetime | None) -> None:
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    if start is None and end is None:
+        message, hint = "No episodes yet", "Episodes you add to the diary will appear here."
+    else:
+        lo = _day(_local_day(_utc_bound(start) or datetime.min.replace(tzinfo=UTC)))
+        hi = _day(_local_day(_utc_bound(end) or datetime.now(UTC)))
+        message, hint = "No episodes yet in this period", f"{lo} to {hi}"
+    ax.text(0.5, 0.56, message, ha="center", va="center", fontsize=22, color="#444444")
+    ax.text(0.5, 0.40, hint, ha="center", va="center", fontsize=11, color="#777777")
+
+
+def _draw(fig: Any, counts: _Counts) -> None:
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
+
+    bars, pain_ax = fig.subplots(
+        2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]}, squeeze=True
+    )
+    x = list(counts.periods)
+    widths = [(_next(p, counts.unit) - p).days * 0.85 for p in x]
+    shown = counts.sites[:TOP_SITES]
+    rest = counts.sites[TOP_SITES:]
+    layers: list[tuple[str, tuple[int, ...], str]] = []
+    for i, (site, per, pain) in enumerate(shown):
+        score = f", pain {pain:.1f}" if pain is not None else ""
+        label = f"{_site_name(site)} ({sum(per)}{score})"
+        layers.append((label, per, COLOURS[i % len(COLOURS)]))
+    if rest:
+        merged = tuple(sum(per[i] for _, per, _ in rest) for i in range(len(x)))
+        layers.append((f"{len(rest)} other sites ({sum(merged)})", merged, OTHER_COLOUR))
+    bottom = [0] * len(x)
+    for label, per, colour in layers:
+        bars.bar(x, per, width=widths, bottom=bottom, align="edge", color=colour, label=label)
+        bottom = [b + n for b, n in zip(bottom, per, strict=True)]
+    bars.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bars.set_ylabel(f"episodes per {counts.unit}")
+    bars.set_title(
+        f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total} episodes"
+        f"  ·  one bar per {counts.unit}",
+        loc="left",
+        fontsize=10,
+        color="#555555",
+    )
+    bars.legend(
+        title="Body site (episodes, mean pain)",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        fontsize=9,
+        title_fontsize=9,
+        alignment="left",
+    )
+    if sum(bottom) > counts.total:
+        bars.annotate(
+            "An episode felt in two places\ncounts once for each.",
+            xy=(1.01, 0.0),
+            xycoords="axes fraction",
+            fontsize=8,
+            color="#777777",
+            va="bottom",
+        )
+
+    middles = [
+        datetime(p.year, p.month, p.day) + timedelta(days=(_next(p, counts.unit) - p).days / 2)
+        for p in x
+    ]
+    means = [float("nan") if v is None else v for v in counts.pain]
+    if any(v is not None for v in counts.pain):
+        # Day by day the mean jumps about: dots read better than a line.
+        daily = counts.unit == "day"
+        pain_ax.plot(
+            middles,
+            means,
+            color=PAIN_COLOUR,
+            linewidth=0 if daily else 1.2,
+            marker="o",
+            markersize=3.5 if daily else 3,
+        )
+    else:
+        pain_ax.text(
+            0.5,
+            0.5,
+            "no pain scores recorded",
+            transform=pain_ax.transAxes,
+            ha="center",
+            va="center",
+            color="#777777",
+        )
+    pain_ax.set_ylim(0, 10.5)
+    pain_ax.set_yticks([0, 5, 10])
+    pain_ax.set_ylabel("mean pain\n(0–10)")
+    pain_ax.set_xlabel("date")
+    pain_ax.grid(axis="y", color="#DDDDDD", linewidth=0.8)
+    bars.grid(axis="y", color="#EEEEEE", linewidth=0.8)
+    bars.set_axisbelow(True)
+    pain_ax.set_axisbelow(True)
+    for ax in (bars, pain_ax):
+        ax.spines[["top", "right"]].set_visible(False)
+    span = timedelta(days=(_next(x[-1], counts.unit) - x[0]).days * 0.01 + 0.5)
+    pain_ax.set_xlim(
+        datetime(x[0].year, x[0].month, x[0].day) - span,
+        datetime.combine(_next(x[-1], counts.unit), datetime.min.time()) + span,
+    )
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
+    pain_ax.xaxis.set_major_locator(locator)
+    dates = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+    dates.offset_formats = ["", "%Y", "%Y", "%Y", "%Y", "%Y"]
+    pain_ax.xaxis.set_major_formatter(dates)
+
+
+def _chart_svg(diary: Diary, start: datetime | None, end: datetime | None) -> str:
+    """The chart as an <svg> element to put inside HTML (no XML prologue)."""
+    buffer = io.BytesIO()
+    _render(diary, buffer, "svg", start=start, end=end, size=REPORT_CHART_SIZE)
+    text = buffer.getvalue().decode("utf-8")
+    return text[text.index("<svg") :]
+
+
+# -- the report --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """A medicine or condition named in the episodes' assessments."""
+
+    id: str
+    label: str
+    words: tuple[str, ...]
+    episodes: int
+    last: datetime
+
+
+def _mentions(
+    diary: Diary, start: datetime | None, end: datetime | None, labels: dict[str, str]
+) -> list[_Mention]:
+    """Medicines and conditions present in the stored assessments, medicines first."""
+    words: dict[str, set[str]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    last: dict[str, datetime] = {}
+    named = Episode.assessment.contains('"med.') | Episode.assessment.contains('"condition.')
+    query = select(Episode.started_at, Episode.assessment).where(
+        *_filters(diary, start, end), Episode.assessment.is_not(None), named
+    )
+    with diary._guard(), diary.engine.connect() as c:
+        for at, stored in c.execute(query):
+            data = json.loads(str(stored))
+            found = data.get("findings") if isinstance(data, dict) else None
+            for item in found if isinstance(found, list) else []:
+                fid = item.get("id") if isinstance(item, dict) else None
+                if not isinstance(fid, str) or item.get("state") != "present":
+                    continue
+                if not fid.startswith(("med.", "condition.")):
+                    continue
+                evidence = item.get("evidence")
+                if isinstance(evidence, str) and evidence.strip():
+                    words[fid].add(evidence.strip())
+                count[fid] += 1
+                moment = _utc(at)
+                last[fid] = max(last.get(fid, moment), moment)
+    return sorted(
+        (_Mention(f, labels.get(f, f), tuple(sorted(words[f])), count[f], last[f]) for f in count),
+        key=lambda m: (not m.id.startswith("med."), -m.episodes, m.label),
+    )
+
+
+def _latest(diary: Diary, start: datetime | None, end: datetime | None) -> SavedEpisode | None:
+    """The most recent episode in range that carries an assessment."""
+    query = (
+        select(Episode.id)
+        .where(*_filters(diary, start, end), Episode.assessment.is_not(None))
+        .order_by(Episode.started_at.desc(), Episode.id.desc())
+        .limit(1)
+    )
+    with diary._guard(), diary.engine.connect() as c:
+        found = c.scalar(query)
+    return diary.get(int(found)) if found is not None else None
+
+
+def _in_range(
+    diary: Diary, start: datetime | None, end: datetime | None
+) -> tuple[int, datetime | None, datetime | None, float | None]:
+    """Episodes in range: how many, the first and last, and the mean pain."""
+    with diary._guard(), diary.engine.connect() as c:
+        n, first, last, pain = c.execute(
+            select(
+                func.count(Episode.id),
+                func.min(Episode.started_at),
+                func.max(Episode.started_at),
+                func.avg(Episode.severity),
+            ).where(*_filters(diary, start, end))
+        ).one()
+    return (
+        int(n or 0),
+        _utc(first) if first else None,
+        _utc(last) if last else None,
+        None if pain is None else float(pain),
+    )
+
+
+def write_report(
+    diary: Diary,
+    path: Path,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
+) -> Path:
+    """Write a one-page HTML report to bring to a doctor: figures, chart, what helped,
+    medicines and conditions mentioned, and the latest assessment with its sources.
+
+    It is one file with nothing to fetch, so it opens and prints offline.
+    """
+    from charley.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    now = now or datetime.now(UTC)
+    lo, hi = _utc_bound(start), _utc_bound(end)
+    data = _ReportData(
+        now=now,
+        start=lo,
+        end=hi,
+        in_range=_in_range(diary, lo, hi),
+        pattern=summarize(diary, now=now),
+        mentions=_mentions(diary, lo, hi, {i: f.label for i, f in kb.findings.items()}),
+        latest=_latest(diary, lo, hi),
+        recent=diary.list(start=lo, end=hi, limit=RECENT, newest_first=True),
+        chart=_chart_svg(diary, lo, hi),
+        sources={s.id: (s.title, s.publisher) for s in kb.sources.values()},
+        disclaimer=kb.triage.disclaimer,
+    )
+    path = Path(path)
+    try:
+        path.write_text(_page(data), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportData:
+    now: datetime
+    start: datetime | None
+    end: datetime | None
+    in_range: tuple[int, datetime | None, datetime | None, float | None]
+    pattern: Pattern
+    mentions: list[_Mention]
+    latest: SavedEpisode | None
+    recent: list[SavedEpisode]
+    chart: str
+    sources: dict[str, tuple[str, str]]
+    disclaimer: str
+
+
+def _e(value: object) -> str:
+    """Escape anything shown in the page: every string may come from the user."""
+    return html.escape(str(value), quote=True)
+
+
+def _when(moment: datetime) -> str:
+    local = _utc(moment).astimezone()
+    return f"{_day(local.date())}, {local:%H:%M}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 90:
+        return f"{round(seconds)} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    if seconds < 48 * 3600:
+        hours, minutes = divmod(round(seconds / 60), 60)
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _share(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _figures(d: _ReportData) -> str:
+    n, _, _, pain = d.in_range
+    p = d.pattern
+    boxes = [
+        (str(n), "episodes in this report"),
+        (f"{p.per_week:.1f}", "episodes a week"),
+        (_share(p.night_share), "at night"),
+        (_share(p.exercise_share), "during or after exercise"),
+        (_duration(p.longest_seconds), "longest episode"),
+        ("–" if pain is None else f"{pain:.1f}", "mean pain (0–10)"),
+        (p.trend, f"trend: {p.last_4_weeks} in the last 4 weeks, {p.previous_4_weeks} before"),
+    ]
+    cells = "".join(
+        f'<div class="fig"><b>{_e(big)}</b><span>{_e(small)}</span></div>' for big, small in boxes
+    )
+    return f'<section class="figures">{cells}</section>'
+
+
+def _sites(p: Pattern) -> str:
+    if not p.sites:
+        return '<p class="none">None recorded.</p>'
+    items = "".join(f"<li>{_e(_site_name(s))} <b>{n}</b></li>" for s, n in p.sites)
+    return f'<ul class="sites">{items}</ul>'
+
+
+def _remedies(p: Pattern) -> str:
+    if not p.remedies:
+        return '<p class="none">Nothing tried yet.</p>'
+    rows = []
+    for rank, r in enumerate(p.remedies, 1):
+        word = RELIEF_WORDS[min(4, max(0, round(r.mean_relief)))]
+        width = max(0.0, min(100.0, r.mean_relief / 4 * 100))
+        rows.append(
+            f"<tr><td class='n'>{rank}</td><td>{_e(r.remedy)}</td>"
+            f"<td class='meter'><span style='width:{width:.0f}%'></span></td>"
+            f"<td class='nowrap'>{r.mean_relief:.1f} <small>{_e(word)}</small></td>"
+            f"<td class='n'>{r.tried}</td></tr>"
+        )
+    return (
+        "<table class='remedies'><thead><tr><th></th><th>Remedy</th><th colspan='2'>"
+        "Mean relief (0–4)</th><th class='n'>Times</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def _mention_list(mentions: list[_Mention]) -> str:
+    if not mentions:
+        return '<p class="none">None mentioned.</p>'
+    items = []
+    for m in mentions:
+        kind = "medicine" if m.id.startswith("med.") else "condition"
+        said = ", ".join(f"“{_e(w)}”" for w in m.words)
+        times = "1 episode" if m.episodes == 1 else f"{m.episodes} episodes"
+        items.append(
+            f"<li><b>{_e(m.label)}</b> <small>({kind})</small><br>"
+            f"<small>in their words: {said or '–'} · {times}, last {_e(_day(_local_day(m.last)))}"
+            "</small></li>"
+        )
+    return f'<ul class="mentions">{"".join(items)}</ul>'
+
+
+def _source_name(c: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str:
+    """'Title, publisher' for an article; 'publisher, title (url)' for guidance."""
+    title, publisher = sources.get(str(c.get("source", "")), (str(c.get("source", "")), ""))
+    if c.get("quote"):
+        return f"{title}, {publisher}" if publisher else title
+    publisher = str(c.get("publisher") or publisher)
+    title = str(c.get("title") or title)
+    url = f" ({c['url']})" if c.get("url") else ""
+    return f"{publisher}, {title}{url}" if publisher else f"{title}{url}"
+
+
+def _citations(cites: Any, sources: dict[str, tuple[str, str]]) -> str:
+    """The first source's own words in full; the others by name, to keep one page."""
+    found = [c for c in (cites if isinstance(cites, list) else []) if isinstance(c, dict)]
+    if not found:
+        return ""
+    first = found[0]
+    words = first.get("quote") or first.get("summary") or ""
+    mark = ("“", "”") if first.get("quote") else ("", "")
+    shown = f"{mark[0]}{_e(words)}{mark[1]} <cite>{_e(_source_name(first, sources))}</cite>"
+    more = "; ".join(_e(_source_name(c, sources)) for c in found[1:])
+    also = f"<br><span class='also'>Also: {more}</span>" if more else ""
+    return f"<div class='cite'>{shown}{also}</div>"
+
+
+def _assessment(latest: SavedEpisode | None, sources: dict[str, tuple[str, str]]) -> str:
+    if latest is None or not latest.assessment:
+        return '<p class="none">No episode in this report was assessed.</p>'
+    triage = latest.assessment.get("triage")
+    triage = triage if isinstance(triage, dict) else {}
+    level = str(triage.get("level") or latest.level or "")
+    name = LEVEL_NAMES.get(level, level.replace("_", " "))
+    label = str(triage.get("label") or "")
+    parts = [
+        f"<p><span class='level {_e(level)}'>{_e(name)}</span> {_e(label)} "
+        f"<small>(episode of {_e(_when(latest.started_at))})</small></p>"
+    ]
+    if latest.text:
+        parts.append(f"<p class='words'>They wrote: “{_e(_clip(latest.text, 300))}”</p>")
+    reasons = [r for r in (triage.get("reasons") or []) if isinstance(r, dict)]
+    items = [
+        f"<li>{_e(r.get('statement', ''))}{_citations(r.get('citations'), sources)}</li>"
+        for r in reasons[:MAX_REASONS]
+    ]
+    if items:
+        parts.append(f"<ol class='reasons'>{''.join(items)}</ol>")
+    if len(reasons) > MAX_REASONS:
+        left = len(reasons) - MAX_REASONS
+        parts.append(
+            f"<p class='none'>… and {left} more reason{'s' if left > 1 else ''}, "
+            "less urgent, in charley’s full answer.</p>"
+        )
+    return "".join(parts)
+
+
+def _recent(recent: Iterable[SavedEpisode]) -> str:
+    rows = []
+    for e in recent:
+        sites = ", ".join(
+            _site_name(s) if side in ("unknown", "") else f"{_site_name(s)} ({side})"
+            for s, side in e.sites
+        )
+        tried = ", ".join(f"{r} {v}/4" for r, v in e.remedies)
+        rows.append(
+            f"<tr><td class='nowrap'>{_e(_when(e.started_at))}</td><td>{_e(sites)}</td>"
+            f"<td class='nowrap'>{_e(_duration(e.duration_seconds))}</td>"
+            f"<td class='n'>{'–' if e.severity is None else e.severity}</td>"
+            f"<td>{_e(tried)}</td><td>{_e(_clip(e.notes, 140))}</td></tr>"
+        )
+    if not rows:
+        return '<p class="none">No episodes in this report.</p>'
+    return (
+        "<table class='recent'><thead><tr><th>When</th><th>Where</th><th>How long</th>"
+        "<th>Pain</th><th>Tried (relief)</th><th>Notes</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def _page(d: _ReportData) -> str:
+    n, first, last = d.in_range[:3]
+    lo = d.start or first
+    hi = (d.end - timedelta(microseconds=1)) if d.end else last
+    period = f"{_day(_local_day(lo))} to {_day(_local_day(hi))}" if lo and hi else "no episodes"
+    whole = " <small>(whole diary)</small>" if d.start is not None or d.end is not None else ""
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cramp diary report, {_e(period)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header>
+<h1>Cramp diary report</h1>
+<p class="meta"><b>{_e(period)}</b> · {n} episode{"" if n == 1 else "s"}
+ · prepared {_e(_when(d.now))} by charley</p>
+</header>
+{_figures(d)}
+<section class="chart">{d.chart}</section>
+<div class="cols">
+<section><h2>Where{whole}</h2>{_sites(d.pattern)}</section>
+<section class="remedies"><h2>What helped, best first{whole}</h2>{_remedies(d.pattern)}</section>
+<section><h2>Medicines and conditions mentioned</h2>{_mention_list(d.mentions)}</section>
+</div>
+<section class="latest"><h2>Latest assessment</h2>{_assessment(d.latest, d.sources)}</section>
+<section><h2>Latest episodes</h2>{_recent(d.recent)}</section>
+<footer><p><b>Not a diagnosis.</b> {_e(d.disclaimer)}</p>
+<p>Pain is 0 (none) to 10 (worst); relief is 0 (no help) to 4 (complete).
+The figures marked “whole diary” count every episode; the rest, this report’s dates.
+Quotes are from the sources charley cites.</p></footer>
+</body>
+</html>
+"""
+
+
+CSS = """
+@page { margin: 11mm; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font: 9.5pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
+  Arial, sans-serif; color: #1a1a1a; margin: 0 auto; max-width: 190mm; padding: 6mm 4mm; }
+h1 { font-size: 16pt; margin: 0; }
+h2 { font-size: 10.5pt; margin: 0 0 1.5mm; border-bottom: 1px solid #ccc; padding-bottom: 0.5mm; }
+h2 small { font-weight: normal; color: #666; }
+section { margin: 0 0 2.5mm; break-inside: avoid; }
+header { display: flex; justify-content: space-between; align-items: baseline;
+  flex-wrap: wrap; gap: 0 6mm; margin-bottom: 2.5mm; }
+.meta { margin: 0; color: #444; }
+.figures { display: grid; grid-template-columns: repeat(7, 1fr); gap: 1.5mm; }
+.fig { border: 1px solid #d6d6d6; border-radius: 2mm; padding: 1.2mm 1.8mm; background: #f7f7f7; }
+.fig b { display: block; font-size: 12.5pt; }
+.fig span { display: block; font-size: 7.5pt; color: #555; line-height: 1.2; }
+.chart svg { width: 100%; height: auto; display: block; }
+.cols { display: grid; grid-template-columns: 0.6fr 1.4fr 1.1fr; gap: 5mm; }
+ul, ol { margin: 0; padding-left: 5mm; }
+.sites { list-style: none; padding: 0; }
+.sites li { display: inline-block; margin-right: 3mm; white-space: nowrap; }
+.n { text-align: right; color: #444; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; width: 100%; }
+th { text-align: left; font-weight: 600; color: #555; font-size: 8pt; }
+td, th { padding: 0.5mm 1.2mm; vertical-align: top; }
+.remedies td, .recent td { border-top: 1px solid #e4e4e4; }
+.meter { width: 16mm; }
+.meter span { display: block; height: 2.4mm; margin-top: 1mm; background: #0072B2;
+  border-radius: 1mm; }
+.mentions li { margin-bottom: 1mm; }
+small { color: #555; }
+.level { display: inline-block; padding: 0.4mm 2mm; border-radius: 1.5mm; font-weight: 700;
+  color: #fff; background: #555; }
+.level.emergency_ambulance { background: #8e0016; }
+.level.emergency { background: #c62828; }
+.level.consultation_24 { background: #d84315; }
+.level.consultation { background: #f2b705; color: #1a1a1a; }
+.level.self_care { background: #2e7d32; }
+.latest p { margin: 0 0 1mm; }
+.words { font-style: italic; color: #333; }
+.reasons li { margin-bottom: 0.8mm; }
+.cite { border-left: 2px solid #ccc; padding-left: 2mm; margin: 0.3mm 0 0 1mm; font-size: 8pt;
+  color: #444; }
+.also { color: #777; }
+cite { font-style: normal; color: #777; }
+cite::before { content: "— "; }
+.recent { font-size: 8.5pt; }
+.nowrap { white-space: nowrap; }
+.none { color: #777; margin: 0; }
+footer { border-top: 1px solid #ccc; padding-top: 1.5mm; font-size: 8pt; color: #444; }
+footer p { margin: 0 0 0.8mm; }
+@media print { body { padding: 0; max-width: none; } }
+"""

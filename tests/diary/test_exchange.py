@@ -1,0 +1,387 @@
+"""CSV and FHIR export and import: round trips, date ranges, and bad files refused whole."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.observation import Observation
+
+from charley.diary import Diary, SavedEpisode, episode_in
+from charley.diary.csv_io import COLUMNS, export_csv, read_csv
+from charley.diary.fhir_io import export_fhir, read_fhir
+from charley.errors import InputError
+
+EPISODES: list[dict[str, Any]] = [
+    {
+        "started_at": "2025-01-02T03:00:00+00:00",
+        "sites": [
+            {"site": "calf", "side": "left"},
+            {"site": "foot"},
+            {"site": "thigh", "side": "both"},
+        ],
+        "duration_seconds": 90.5,
+        "severity": 7,
+        "feel": 'tight, "knotted"',
+        "trigger": "swimming; cold water",
+        "remedies": [
+            {"remedy": "stretching", "relief": 3},
+            {"remedy": "massage", "relief": 2},
+            {"remedy": "heat; then ice: twice \\ maybe", "relief": 4},
+        ],
+        "notes": 'line one, "two"\nline three\r\nend, with commas,,',
+        "text": "Woke with a cramp in my left calf, it lasted a minute and a half",
+        "at_night": True,
+        "after_exercise": True,
+        "woke": True,
+    },
+    {
+        "started_at": "2025-02-10T14:30:15.250000+02:00",
+        "sites": [{"site": "hand", "side": "right"}],
+    },
+    {
+        "started_at": "2025-03-05T22:10:00-05:00",
+        "sites": [{"site": "foot", "side": "right"}],
+        "duration_seconds": 0.0,
+        "severity": 0,
+        "feel": "ziehend – „Krampf“",
+        "remedies": [{"remedy": "pickle juice", "relief": 0}],
+        "notes": "  spaces kept  ",
+        "at_night": False,
+    },
+]
+
+
+@pytest.fixture
+def diary(tmp_path: Path) -> Iterator[Diary]:
+    with Diary(f"sqlite:///{tmp_path / 'd.sqlite3'}") as d:
+        yield d
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[Diary]:
+    with Diary(f"sqlite:///{tmp_path / 'other.sqlite3'}") as d:
+        yield d
+
+
+@pytest.fixture
+def full(diary: Diary) -> Diary:
+    for data in EPISODES:
+        diary.add(episode_in(data))
+    return diary
+
+
+def inputs(diary: Diary) -> list[dict[str, Any]]:
+    """Each episode as `to_input`, with started_at as an instant rather than text."""
+    return [
+        e.to_input() | {"started_at": datetime.fromisoformat(e.to_input()["started_at"])}
+        for e in diary.list()
+    ]
+
+
+def csv_text(diary: Diary, **kw: Any) -> str:
+    out = io.StringIO(newline="")
+    export_csv(diary, out, **kw)
+    return out.getvalue()
+
+
+# -- round trips ---------------------------------------------------------------
+
+
+def test_csv_round_trip(full: Diary, empty: Diary) -> None:
+    out = io.StringIO(newline="")
+    assert export_csv(full, out) == len(EPISODES)
+    assert empty.add_many(read_csv(out.getvalue())) == len(EPISODES)
+    assert inputs(empty) == inputs(full)
+
+
+def test_csv_has_the_header_and_readable_cells(full: Diary) -> None:
+    rows = list(csv.reader(io.StringIO(csv_text(full), newline="")))
+    assert tuple(rows[0]) == COLUMNS
+    first = dict(zip(COLUMNS, rows[1], strict=True))
+    assert first["sites"] == "calf:left;foot:unknown;thigh:both"
+    assert first["remedies"].startswith("stretching:3;massage:2;")
+    assert first["severity"] == "7"
+    assert first["at_night"] == "true"
+    assert datetime.fromisoformat(first["started_at"]) == datetime(2025, 1, 2, 3, tzinfo=UTC)
+    second = dict(zip(COLUMNS, rows[2], strict=True))
+    assert second["duration_seconds"] == second["severity"] == second["feel"] == ""
+
+
+def test_fhir_round_trip(full: Diary, empty: Diary) -> None:
+    bundle = export_fhir(full)
+    assert empty.add_many(read_fhir(json.dumps(bundle))) == len(EPISODES)
+    assert inputs(empty) == inputs(full)
+
+
+def test_fhir_bundle_is_valid(full: Diary) -> None:
+    bundle = export_fhir(full)
+    model = Bundle.model_validate(bundle)  # raises if the Bundle is not valid FHIR
+    assert model.model_dump(mode="json", exclude_none=True) == bundle
+    json.dumps(bundle)  # plain JSON, nothing left as Python objects
+    assert bundle["type"] == "collection"
+    assert len(bundle["entry"]) == len(EPISODES)
+    first = bundle["entry"][0]["resource"]
+    assert isinstance(Observation.model_validate(first), Observation)
+    assert first["status"] == "final"
+    assert {(c["system"], c["code"]) for c in first["code"]["coding"]} == {
+        ("http://hl7.org/fhir/sid/icd-10-cm", "R25.2")
+    }
+    assert datetime.fromisoformat(first["effectiveDateTime"]) == datetime(2025, 1, 2, 3, tzinfo=UTC)
+    assert "calf, left" in first["bodySite"]["text"] and "foot" in first["bodySite"]["text"]
+    by_code = {c["code"]["coding"][0]["code"]: c for c in first["component"]}
+    assert by_code["72514-3"]["valueInteger"] == 7
+    assert by_code["duration"]["valueQuantity"] == {
+        "value": 90.5,
+        "unit": "s",
+        "system": "http://unitsofmeasure.org",
+        "code": "s",
+    }
+    assert by_code["woke"]["valueBoolean"] is True
+    sites = [
+        c["valueString"] for c in first["component"] if c["code"]["coding"][0]["code"] == "site"
+    ]
+    assert sites == ["calf:left", "foot:unknown", "thigh:both"]
+    remedies = [
+        (c["code"]["text"], c["valueInteger"])
+        for c in first["component"]
+        if c["code"]["coding"][0]["code"] == "remedy-relief"
+    ]
+    assert remedies[:2] == [("stretching", 3), ("massage", 2)]
+    assert first["note"] == [{"text": EPISODES[0]["notes"]}]
+
+
+def test_empty_diary_exports(empty: Diary) -> None:
+    assert csv_text(empty).strip() == ",".join(COLUMNS)
+    assert read_csv(csv_text(empty)) == []
+    bundle = export_fhir(empty)
+    assert bundle == {"resourceType": "Bundle", "type": "collection"}
+    assert read_fhir(json.dumps(bundle)) == []
+
+
+def test_export_of_a_date_range(full: Diary) -> None:
+    start, end = datetime(2025, 2, 1, tzinfo=UTC), datetime(2025, 3, 1, tzinfo=UTC)
+    out = io.StringIO(newline="")
+    assert export_csv(full, out, start=start, end=end) == 1
+    (only,) = read_csv(out.getvalue())
+    assert only.sites[0].site == "hand"
+    bundle = export_fhir(full, start=start, end=end)
+    assert [e.sites[0].site for e in read_fhir(json.dumps(bundle))] == ["hand"]
+    assert export_fhir(full, start=datetime(2030, 1, 1, tzinfo=UTC)).get("entry") is None
+
+
+def test_csv_export_streams() -> None:
+    """Rows are written as episodes arrive, not after the whole diary is read."""
+    out = io.StringIO(newline="")
+    saved = SavedEpisode(
+        1, datetime(2025, 1, 1, tzinfo=UTC), (("calf", "left"),), None, None, None, None, (), "",
+        None, False, False, False, None, None,
+    )  # fmt: skip
+
+    class Fake:
+        def iter(self, **kw: Any) -> Iterator[SavedEpisode]:
+            for n in range(3):
+                assert out.getvalue().count("\n") == 1 + n
+                yield saved
+
+    assert export_csv(cast(Diary, Fake()), out) == 3
+
+
+def test_hand_written_csv_with_few_columns(empty: Diary) -> None:
+    data = (
+        "started_at,sites,remedies\n2025-01-01T23:00:00+01:00, Calf : left ; foot ,stretching:2\n"
+    )
+    (entry,) = read_csv(data)
+    assert [(s.site, s.side) for s in entry.sites] == [("calf", "left"), ("foot", "unknown")]
+    assert [(r.remedy, r.relief) for r in entry.remedies] == [("stretching", 2)]
+    assert entry.severity is None and entry.notes == ""
+
+
+def test_csv_from_a_spreadsheet_with_a_bom_and_crlf() -> None:
+    data = '\ufeffstarted_at,sites,notes\r\n2025-01-01T08:00:00+00:00,calf,"a\r\nb"\r\n\r\n'
+    (entry,) = read_csv(data)
+    assert entry.notes == "a\r\nb"
+
+
+def test_fhir_skips_other_resources_and_reads_minutes(full: Diary) -> None:
+    bundle = export_fhir(full)
+    bundle["entry"].append({"resource": {"resourceType": "Patient", "active": True}})
+    first = bundle["entry"][0]["resource"]
+    for component in first["component"]:
+        if component["code"]["coding"][0]["code"] == "duration":
+            component["valueQuantity"] = {"value": 1.5, "unit": "min", "code": "min"}
+    episodes = read_fhir(json.dumps(bundle))
+    assert len(episodes) == len(EPISODES)
+    assert episodes[0].duration_seconds == 90.0
+
+
+# -- bad input: refused with a clear message, nothing written -------------------
+
+
+def refused(diary: Diary, read: Any, data: str) -> str:
+    """The message of the InputError, after checking the diary did not change."""
+    before = diary.count()
+    with pytest.raises(InputError) as caught:
+        diary.add_many(read(data))
+    assert diary.count() == before
+    message = str(caught.value)
+    assert message and "\n" not in message
+    return message
+
+
+HEADER = ",".join(COLUMNS)
+GOOD = "2025-01-01T08:00:00+00:00,calf:left,60,3,,,,,,,,,"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("", "the CSV file is empty"),
+        ("date,where\n2025-01-01,calf\n", "line 1: unknown column(s) 'date', 'where'"),
+        ("started_at,notes\n2025-01-01T08:00:00+00:00,x\n", "line 1: missing column(s) sites"),
+        ("started_at,sites,sites\n", "line 1: column(s) given twice: sites"),
+        (
+            f"{HEADER}\n{GOOD}\n2025-01-02T08:00:00+00:00,calf,60,14,,,,,,,,,\n",
+            "line 3: severity: Input should be less than or equal to 10",
+        ),
+        (
+            f"{HEADER}\n2999-01-01T08:00:00+00:00,calf,,,,,,,,,,,\n",
+            "line 2: started_at: is in the future",
+        ),
+        (
+            f"{HEADER}\n2025-01-01T08:00:00+00:00,spleen:left,,,,,,,,,,,\n",
+            "line 2: sites.0.site: unknown site 'spleen'",
+        ),
+        (
+            f"{HEADER}\n2025-01-01T08:00:00+00:00,calf,a while,,,,,,,,,,\n",
+            "line 2: duration_seconds: Input should be a valid number",
+        ),
+        (f"{HEADER}\n2025-01-01T08:00:00+00:00,calf,60\n", "line 2: expected 13 fields, found 3"),
+        (
+            f"{HEADER}\n2025-01-01T08:00:00+00:00,,,,,,,,,,,,\n",
+            "line 2: sites: List should have at least 1 item",
+        ),
+        (
+            f"{HEADER}\n2025-01-01T08:00:00+00:00,calf,,,,,stretching,,,,,,\n",
+            "line 2: remedies: 'stretching' should be remedy:relief",
+        ),
+        (
+            f"{HEADER}\n2025-01-01T08:00:00+00:00,calf,,,,,,,,maybe,,,\n",
+            "line 2: at_night: Input should be a valid boolean",
+        ),
+        (
+            f'{HEADER}\n2025-01-01T08:00:00+00:00,calf,,,,,,"a"b,,,,,\n',
+            "line 2: the CSV cannot be read",
+        ),
+    ],
+)
+def test_bad_csv_is_refused(full: Diary, data: str, expected: str) -> None:
+    assert expected in refused(full, read_csv, data)
+
+
+def test_csv_line_numbers_count_lines_inside_notes(full: Diary) -> None:
+    notes = '"one\ntwo\nthree"'
+    data = f"{HEADER}\n{GOOD.removesuffix(',,,,,,')},{notes},,,,,\n{GOOD.replace(',3,', ',11,')}\n"
+    assert refused(full, read_csv, data).startswith("line 5: severity:")
+
+
+def test_csv_lists_several_problems_on_one_line(full: Diary) -> None:
+    rows = "\n".join(f"2025-01-0{n}T08:00:00+00:00,calf,,{10 + n},,,,,,,,," for n in range(1, 8))
+    message = refused(full, read_csv, f"{HEADER}\n{rows}\n")
+    assert message.count("severity") == 5 and message.endswith("and 2 more problem(s)")
+
+
+def test_fhir_corrupt_json_is_refused(full: Diary) -> None:
+    assert "the FHIR file is not JSON" in refused(full, read_fhir, '{"resourceType": "Bundle",')
+
+
+@pytest.mark.parametrize(
+    ("bundle", "expected"),
+    [
+        ([1, 2], "not a FHIR Bundle"),
+        ({"resourceType": "Patient"}, "not a FHIR Bundle"),
+        ({"resourceType": "Bundle", "type": "pile"}, "type 'pile' is not one of"),
+        ({"resourceType": "Bundle"}, "not a valid FHIR R4 Bundle: type:"),
+        (
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": {"resourceType": "Observation", "code": {"text": "x"}}}],
+            },
+            "not a valid FHIR R4 Bundle: entry.0.resource.status:",
+        ),
+        (
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [{"resource": {"resourceType": "Nonsense"}}],
+            },
+            "not a valid FHIR R4 Bundle: unknown resource type",
+        ),
+    ],
+)
+def test_invalid_bundle_is_refused(full: Diary, bundle: Any, expected: str) -> None:
+    assert expected in refused(full, read_fhir, json.dumps(bundle))
+
+
+def _broken(full: Diary, index: int, change: Any) -> str:
+    bundle = copy.deepcopy(export_fhir(full))
+    change(bundle["entry"][index]["resource"])
+    return json.dumps(bundle)
+
+
+def _severity(resource: dict[str, Any], value: int) -> None:
+    for component in resource["component"]:
+        if component["code"]["coding"][0]["code"] == "72514-3":
+            component["valueInteger"] = value
+
+
+@pytest.mark.parametrize(
+    ("index", "change", "expected"),
+    [
+        (1, lambda r: r.pop("effectiveDateTime"), "entry 1: effectiveDateTime: missing"),
+        (
+            1,
+            lambda r: r.update(effectiveDateTime="2025-02-10"),
+            "entry 1: effectiveDateTime: 2025-02-10 needs a time",
+        ),
+        (
+            2,
+            lambda r: r.update(effectiveDateTime="2999-01-01T00:00:00Z"),
+            "entry 2: started_at: is in the future",
+        ),
+        (
+            0,
+            lambda r: _severity(r, 14),
+            "entry 0: severity: Input should be less than or equal to 10",
+        ),
+        (
+            0,
+            lambda r: r["code"].update(coding=[{"system": "http://loinc.org", "code": "8867-4"}]),
+            "entry 0: code: not a muscle cramp",
+        ),
+        (
+            0,
+            lambda r: r["component"].__setitem__(
+                0, {**r["component"][0], "valueString": "spleen:left"}
+            ),
+            "entry 0: sites.0.site: unknown site 'spleen'",
+        ),
+        (1, lambda r: r["component"].clear(), "entry 1: sites: List should have at least 1 item"),
+        (
+            0,
+            lambda r: r["component"][3].update(valueQuantity={"value": 3, "code": "wk"}),
+            "entry 0: component 3: duration_seconds: unit 'wk'",
+        ),
+    ],
+)
+def test_bad_observation_is_refused(full: Diary, index: int, change: Any, expected: str) -> None:
+    assert expected in refused(full, read_fhir, _broken(full, index, change))
