@@ -65,7 +65,9 @@ def episodes(total: int, chunk: int, seed: int) -> Iterator[list[EpisodeIn]]:
             at = start + timedelta(seconds=i * step + rng.random() * step)
             night = rng.random() < 0.4
             n_sites = 1 if rng.random() < 0.8 else 2
-            site_list = [rng.choice(common if rng.random() < 0.7 else sites) for _ in range(n_sites)]
+            site_list = [
+                rng.choice(common if rng.random() < 0.7 else sites) for _ in range(n_sites)
+            ]
             n_rem = rng.choice((0, 0, 1, 1, 1, 2, 3))
             batch.append(
                 EpisodeIn.model_construct(
@@ -102,12 +104,15 @@ def bench(name: str, url: str, args: argparse.Namespace, folder: Path) -> None:
         seconds = time.perf_counter() - start
         assert inserted == args.episodes == diary.count()
         rate = inserted / seconds if seconds else float("inf")
-        print(f"  insert:      {rate:12,.0f} episodes/s  ({seconds:.1f} s in all, chunks of {args.chunk:,})")
+        how = f"{seconds:.1f} s in all, chunks of {args.chunk:,}"
+        print(f"  insert:      {rate:12,.0f} episodes/s  ({how})")
 
         times = [timed(lambda: summarize(diary)) for _ in range(args.runs)]
         median = statistics.median(times)
         bar = f"{median / SUMMARY_BAR_S:.2f}x the {SUMMARY_BAR_S:g} s bar"
-        print(f"  summarize(): {median:12.3f} s median of {args.runs} ({bar}; first {times[0]:.3f} s)")
+        print(
+            f"  summarize(): {median:12.3f} s median of {args.runs} ({bar}; first {times[0]:.3f} s)"
+        )
         pattern = summarize(diary)
         print(
             f"               {pattern.episodes:,} episodes, {pattern.per_week:.1f}/week, "

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import OperationalError
 
@@ -17,7 +21,7 @@ from charley.diary.entries import RemedyIn, SiteIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite
 from charley.errors import DiaryError, InputError, NotFoundError
 
-HEAD = "0001_create_diary"
+FIRST = "0001_create_diary"
 DAY0 = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 
 
@@ -324,6 +328,23 @@ def test_add_many_is_all_or_nothing_when_a_later_batch_fails(
 # -- migrations -----------------------------------------------------------------
 
 
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("charley.diary") / "migrations"))
+    return cfg
+
+
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_the_migrations_are_one_line_from_the_first() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    chain = [r.revision for r in script.walk_revisions()]  # head first
+    assert chain[-1] == FIRST
+    assert chain[0] == HEAD
+    assert script.get_heads() == [HEAD]
+
+
 def test_a_new_database_is_migrated_on_first_open(diary_url: str) -> None:
     engine = make_engine(diary_url)
     try:
@@ -350,3 +371,31 @@ def test_reopening_a_database_keeps_its_episodes(diary_url: str) -> None:
         assert again.list() == saved
         assert current_revision(again.engine) == HEAD
         assert again.integrity_check() == "ok"
+
+
+def test_a_diary_made_at_the_first_revision_is_upgraded_with_its_episodes(
+    diary_url: str,
+) -> None:
+    engine = make_engine(diary_url)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, FIRST)
+        assert current_revision(engine) == FIRST
+        with Diary(diary_url, engine=engine) as old:  # `engine`: no migration
+            old.add(entry(remedies=[{"remedy": "stretch", "relief": 3}]))
+            old.add(entry(when(days=1), sites=[{"site": "foot"}, {"site": "hand"}]))
+            saved = old.list()
+    finally:
+        engine.dispose()
+    with Diary(diary_url) as diary:
+        assert current_revision(diary.engine) == HEAD
+        assert diary.list() == saved
+        if HEAD != FIRST:
+            indexes = {
+                i["name"]
+                for table in ("episode_sites", "episode_remedies")
+                for i in inspect(diary.engine).get_indexes(table)
+            }
+            assert {"ix_episode_sites_person_site", "ix_episode_remedies_person_remedy"} <= indexes

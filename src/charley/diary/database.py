@@ -17,8 +17,6 @@ from sqlalchemy import Engine, create_engine, event, inspect
 
 from charley.errors import DiaryError
 
-HEAD = "0001_create_diary"
-
 
 def default_url() -> str:
     url = os.environ.get("CHARLEY_DB")

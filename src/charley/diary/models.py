@@ -71,6 +71,7 @@ class Episode(Base):
 
 class EpisodeSite(Base):
     __tablename__ = "episode_sites"
+    __table_args__ = (Index("ix_episode_sites_person_site", "person_id", "site"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     episode_id: Mapped[int] = mapped_column(
@@ -83,6 +84,7 @@ class EpisodeSite(Base):
 
 class EpisodeRemedy(Base):
     __tablename__ = "episode_remedies"
+    __table_args__ = (Index("ix_episode_remedies_person_remedy", "person_id", "remedy", "relief"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     episode_id: Mapped[int] = mapped_column(

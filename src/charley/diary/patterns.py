@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, cast, func, select
 
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite
-from charley.diary.store import Diary, _utc
+from charley.diary.store import Diary, _utc, as_utc
 from charley.findings import Finding, Findings
 
 RECENT_DAYS = 14
@@ -146,7 +146,7 @@ def summarize(
 
     `conn` reads inside an open transaction (see `Diary.add(assess_with=...)`).
     """
-    now = now or datetime.now(UTC)
+    now = as_utc(now or datetime.now(UTC))
     if conn is not None:
         return _summarize(diary.person_id, now, conn)
     with diary._guard(), diary.engine.connect() as c:
@@ -155,16 +155,17 @@ def summarize(
 
 def _summarize(pid: int, now: datetime, c: Connection) -> Pattern:
     mine = Episode.person_id == pid
-    total, first, last, nights, exercise, longest = c.execute(
+    total, nights, exercise, longest = c.execute(
         select(
             func.count(Episode.id),
-            func.min(Episode.started_at),
-            func.max(Episode.started_at),
             func.sum(cast(Episode.at_night, Integer)),
             func.sum(cast(Episode.after_exercise, Integer)),
             func.max(Episode.duration_seconds),
         ).where(mine)
     ).one()
+    # Alone, min and max of started_at are answered from the (person, time) index.
+    first = c.scalar(select(func.min(Episode.started_at)).where(mine))
+    last = c.scalar(select(func.max(Episode.started_at)).where(mine))
 
     def between(lo: datetime, hi: datetime) -> int:
         q = select(func.count(Episode.id)).where(

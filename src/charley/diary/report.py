@@ -38,11 +38,12 @@ DAY_SPAN = 92
 WEEK_SPAN = 3 * 366
 TOP_SITES = 6
 """More sites than this are drawn together as "other sites", so the legend stays readable."""
-RECENT = 6
-MAX_REASONS = 6
+RECENT = 5
+MAX_REMEDIES = 6
+MAX_REASONS = 3
 """Reasons shown from the latest assessment (the most urgent come first), to keep one page."""
-CHART_SIZE = (10.0, 5.6)
-REPORT_CHART_SIZE = (7.6, 3.0)
+CHART_SIZE = (10.0, 6.0)
+REPORT_CHART_SIZE = (7.6, 2.55)
 """Drawn at about its printed size, so its words print at the size of the page's."""
 
 # Colour-blind safe (Okabe-Ito); grey is kept for "other sites".
@@ -181,6 +182,9 @@ def _count(
                 .where(*where)
                 .group_by(period)
             ).all()
+            # Sites are reached through this person's episodes only: a second filter on
+            # the sites' own person_id tempts PostgreSQL, before it has statistics
+            # (just after a bulk import), into a plan a thousand times slower.
             sites = c.execute(
                 select(
                     period,
@@ -189,9 +193,9 @@ def _count(
                     func.sum(Episode.severity),
                     func.count(Episode.severity),
                 )
-                .select_from(EpisodeSite)
-                .join(Episode, Episode.id == EpisodeSite.episode_id)
-                .where(EpisodeSite.person_id == diary.person_id, *where)
+                .select_from(Episode)
+                .join(EpisodeSite, EpisodeSite.episode_id == Episode.id)
+                .where(*where)
                 .group_by(period, EpisodeSite.site)
             ).all()
             for p, n, mean in episodes:
@@ -226,9 +230,9 @@ def _count_rows(
         by_period[p] = (int(n), pain_sum / scored if scored else None)
     rows = c.execute(
         select(Episode.started_at, Episode.severity, EpisodeSite.site)
-        .select_from(EpisodeSite)
-        .join(Episode, Episode.id == EpisodeSite.episode_id)
-        .where(EpisodeSite.person_id == diary.person_id, *where)
+        .select_from(Episode)
+        .join(EpisodeSite, EpisodeSite.episode_id == Episode.id)
+        .where(*where)
     )
     for at, severity, site in rows:
         p = _floor(_local_day(at), unit)
@@ -329,7 +333,10 @@ def _render(
     start: datetime | None,
     end: datetime | None,
     size: tuple[float, float],
+    title: bool = True,
 ) -> None:
+    """Draw the chart; without `title` (inside the report) it leaves out the
+    heading and the line of dates, which the report's own heading already gives."""
     counts = _count(diary, _utc_bound(start), _utc_bound(end))
     import matplotlib
 
@@ -342,13 +349,14 @@ def _render(
 
         fig = Figure(figsize=size, dpi=120, layout="constrained")
         FigureCanvasAgg(fig)
-        fig.suptitle(
-            "Cramp episodes by body site", fontsize=14, fontweight="bold", x=0.01, ha="left"
-        )
+        if title:
+            fig.suptitle(
+                "Cramp episodes by body site", fontsize=14, fontweight="bold", x=0.01, ha="left"
+            )
         if counts is None:
             _draw_empty(fig, start, end)
         else:
-            _draw(fig, counts)
+            _draw(fig, counts, headed=title)
         metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
         fig.savefig(out, format=fmt, metadata=metadata, facecolor="white")
 
@@ -366,7 +374,7 @@ def _draw_empty(fig: Any, start: datetime | None, end: datetime | None) -> None:
     ax.text(0.5, 0.40, hint, ha="center", va="center", fontsize=11, color="#777777")
 
 
-def _draw(fig: Any, counts: _Counts) -> None:
+def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
     import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator
 
@@ -379,42 +387,44 @@ def _draw(fig: Any, counts: _Counts) -> None:
     rest = counts.sites[TOP_SITES:]
     layers: list[tuple[str, tuple[int, ...], str]] = []
     for i, (site, per, pain) in enumerate(shown):
-        score = f", pain {pain:.1f}" if pain is not None else ""
-        label = f"{_site_name(site)} ({sum(per)}{score})"
+        score = f" · pain {pain:.1f}" if pain is not None else ""
+        label = f"{_site_name(site)} {sum(per)}{score}"
         layers.append((label, per, COLOURS[i % len(COLOURS)]))
     if rest:
         merged = tuple(sum(per[i] for _, per, _ in rest) for i in range(len(x)))
-        layers.append((f"{len(rest)} other sites ({sum(merged)})", merged, OTHER_COLOUR))
+        layers.append((f"{len(rest)} other sites {sum(merged)}", merged, OTHER_COLOUR))
     bottom = [0] * len(x)
     for label, per, colour in layers:
         bars.bar(x, per, width=widths, bottom=bottom, align="edge", color=colour, label=label)
         bottom = [b + n for b, n in zip(bottom, per, strict=True)]
     bars.yaxis.set_major_locator(MaxNLocator(integer=True))
-    bars.set_ylabel(f"episodes per {counts.unit}")
-    bars.set_title(
-        f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total} episodes"
-        f"  ·  one bar per {counts.unit}",
-        loc="left",
-        fontsize=10,
-        color="#555555",
-    )
+    bars.set_ylabel("episodes")
+    # The legend sits above the bars and across, so the bars keep the whole width;
+    # the line saying what is shown sits above the legend.
+    columns = min(4, len(layers))
+    rows = -(-len(layers) // columns) + 1
+    two = sum(bottom) > counts.total
+    note = "  ·  an episode felt in two places counts for each" if two else ""
     bars.legend(
-        title="Body site (episodes, mean pain)",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
+        title=f"Body site, episodes, mean pain (0–10)  ·  one bar per {counts.unit}{note}",
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=columns,
         frameon=False,
         fontsize=9,
-        title_fontsize=9,
+        title_fontsize=8.5,
         alignment="left",
+        handlelength=1.2,
+        columnspacing=1.6,
+        borderaxespad=0.2,
     )
-    if sum(bottom) > counts.total:
-        bars.annotate(
-            "An episode felt in two places\ncounts once for each.",
-            xy=(1.01, 0.0),
-            xycoords="axes fraction",
-            fontsize=8,
-            color="#777777",
-            va="bottom",
+    if headed:
+        bars.set_title(
+            f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total} episodes",
+            loc="left",
+            fontsize=10,
+            color="#444444",
+            pad=rows * 13 + 8,
         )
 
     middles = [
@@ -468,7 +478,7 @@ def _draw(fig: Any, counts: _Counts) -> None:
 def _chart_svg(diary: Diary, start: datetime | None, end: datetime | None) -> str:
     """The chart as an <svg> element to put inside HTML (no XML prologue)."""
     buffer = io.BytesIO()
-    _render(diary, buffer, "svg", start=start, end=end, size=REPORT_CHART_SIZE)
+    _render(diary, buffer, "svg", start=start, end=end, size=REPORT_CHART_SIZE, title=False)
     text = buffer.getvalue().decode("utf-8")
     return text[text.index("<svg") :]
 
@@ -650,7 +660,7 @@ def _figures(d: _ReportData) -> str:
         (_share(p.exercise_share), "during or after exercise"),
         (_duration(p.longest_seconds), "longest episode"),
         ("–" if pain is None else f"{pain:.1f}", "mean pain (0–10)"),
-        (p.trend, f"trend: {p.last_4_weeks} in the last 4 weeks, {p.previous_4_weeks} before"),
+        (p.trend, f"last 4 weeks {p.last_4_weeks}, the 4 before {p.previous_4_weeks}"),
     ]
     cells = "".join(
         f'<div class="fig"><b>{_e(big)}</b><span>{_e(small)}</span></div>' for big, small in boxes
@@ -669,7 +679,8 @@ def _remedies(p: Pattern) -> str:
     if not p.remedies:
         return '<p class="none">Nothing tried yet.</p>'
     rows = []
-    for rank, r in enumerate(p.remedies, 1):
+    left = len(p.remedies) - MAX_REMEDIES
+    for rank, r in enumerate(p.remedies[:MAX_REMEDIES], 1):
         word = RELIEF_WORDS[min(4, max(0, round(r.mean_relief)))]
         width = max(0.0, min(100.0, r.mean_relief / 4 * 100))
         rows.append(
@@ -683,23 +694,27 @@ def _remedies(p: Pattern) -> str:
         "Mean relief (0–4)</th><th class='n'>Times</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
+        + (f"<p class='none'>… and {left} more.</p>" if left > 0 else "")
     )
 
 
 def _mention_list(mentions: list[_Mention]) -> str:
     if not mentions:
         return '<p class="none">None mentioned.</p>'
-    items = []
-    for m in mentions:
-        kind = "medicine" if m.id.startswith("med.") else "condition"
-        said = ", ".join(f"“{_e(w)}”" for w in m.words)
-        times = "1 episode" if m.episodes == 1 else f"{m.episodes} episodes"
-        items.append(
-            f"<li><b>{_e(m.label)}</b> <small>({kind})</small><br>"
-            f"<small>in their words: {said or '–'} · {times}, last {_e(_day(_local_day(m.last)))}"
-            "</small></li>"
-        )
-    return f'<ul class="mentions">{"".join(items)}</ul>'
+    groups = []
+    for kind, prefix in (("Medicines", "med."), ("Conditions", "condition.")):
+        items = []
+        for m in (m for m in mentions if m.id.startswith(prefix)):
+            said = ", ".join(f"“{_e(w)}”" for w in m.words)
+            times = "1 episode" if m.episodes == 1 else f"{m.episodes} episodes"
+            last = _e(_day(_local_day(m.last)))
+            items.append(
+                f"<li><b>{_e(m.label)}</b> <small>{said + ' · ' if said else ''}"
+                f"{times}, last {last}</small></li>"
+            )
+        if items:
+            groups.append(f"<p class='kind'>{kind}</p><ul class='mentions'>{''.join(items)}</ul>")
+    return "".join(groups)
 
 
 def _source_name(c: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str:
@@ -713,6 +728,13 @@ def _source_name(c: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str:
     return f"{publisher}, {title}{url}" if publisher else f"{title}{url}"
 
 
+def _short_source(c: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str:
+    """Who else says so, in a few words: the publisher without its parentheses."""
+    title, publisher = sources.get(str(c.get("source", "")), (str(c.get("source", "")), ""))
+    name = str(c.get("publisher") or publisher or title)
+    return name.split(" (")[0]
+
+
 def _citations(cites: Any, sources: dict[str, tuple[str, str]]) -> str:
     """The first source's own words in full; the others by name, to keep one page."""
     found = [c for c in (cites if isinstance(cites, list) else []) if isinstance(c, dict)]
@@ -722,8 +744,8 @@ def _citations(cites: Any, sources: dict[str, tuple[str, str]]) -> str:
     words = first.get("quote") or first.get("summary") or ""
     mark = ("“", "”") if first.get("quote") else ("", "")
     shown = f"{mark[0]}{_e(words)}{mark[1]} <cite>{_e(_source_name(first, sources))}</cite>"
-    more = "; ".join(_e(_source_name(c, sources)) for c in found[1:])
-    also = f"<br><span class='also'>Also: {more}</span>" if more else ""
+    more = "; ".join(_e(_short_source(c, sources)) for c in found[1:])
+    also = f" <span class='also'>· also {more}</span>" if more else ""
     return f"<div class='cite'>{shown}{also}</div>"
 
 
@@ -740,7 +762,7 @@ def _assessment(latest: SavedEpisode | None, sources: dict[str, tuple[str, str]]
         f"<small>(episode of {_e(_when(latest.started_at))})</small></p>"
     ]
     if latest.text:
-        parts.append(f"<p class='words'>They wrote: “{_e(_clip(latest.text, 300))}”</p>")
+        parts.append(f"<p class='words'>They wrote: “{_e(_clip(latest.text, 240))}”</p>")
     reasons = [r for r in (triage.get("reasons") or []) if isinstance(r, dict)]
     items = [
         f"<li>{_e(r.get('statement', ''))}{_citations(r.get('citations'), sources)}</li>"
@@ -751,8 +773,8 @@ def _assessment(latest: SavedEpisode | None, sources: dict[str, tuple[str, str]]
     if len(reasons) > MAX_REASONS:
         left = len(reasons) - MAX_REASONS
         parts.append(
-            f"<p class='none'>… and {left} more reason{'s' if left > 1 else ''}, "
-            "less urgent, in charley’s full answer.</p>"
+            f"<p class='none'>… and {left} more reason{'s' if left > 1 else ''} "
+            "in charley’s full answer (the most urgent are shown).</p>"
         )
     return "".join(parts)
 
@@ -769,7 +791,7 @@ def _recent(recent: Iterable[SavedEpisode]) -> str:
             f"<tr><td class='nowrap'>{_e(_when(e.started_at))}</td><td>{_e(sites)}</td>"
             f"<td class='nowrap'>{_e(_duration(e.duration_seconds))}</td>"
             f"<td class='n'>{'–' if e.severity is None else e.severity}</td>"
-            f"<td>{_e(tried)}</td><td>{_e(_clip(e.notes, 140))}</td></tr>"
+            f"<td>{_e(tried)}</td><td>{_e(_clip(e.notes, 90))}</td></tr>"
         )
     if not rows:
         return '<p class="none">No episodes in this report.</p>'
@@ -799,7 +821,7 @@ def _page(d: _ReportData) -> str:
 <header>
 <h1>Cramp diary report</h1>
 <p class="meta"><b>{_e(period)}</b> · {n} episode{"" if n == 1 else "s"}
- · prepared {_e(_when(d.now))} by charley</p>
+ · prepared {_e(_day(_local_day(d.now)))} by charley</p>
 </header>
 {_figures(d)}
 <section class="chart">{d.chart}</section>
@@ -810,34 +832,34 @@ def _page(d: _ReportData) -> str:
 </div>
 <section class="latest"><h2>Latest assessment</h2>{_assessment(d.latest, d.sources)}</section>
 <section><h2>Latest episodes</h2>{_recent(d.recent)}</section>
-<footer><p><b>Not a diagnosis.</b> {_e(d.disclaimer)}</p>
-<p>Pain is 0 (none) to 10 (worst); relief is 0 (no help) to 4 (complete).
-The figures marked “whole diary” count every episode; the rest, this report’s dates.
-Quotes are from the sources charley cites.</p></footer>
+<footer><p><b>Not a diagnosis.</b> {_e(d.disclaimer)}
+Pain: 0 none to 10 worst. Relief: 0 no help to 4 complete. Parts marked “whole diary”
+count every episode; the rest, this report’s dates.</p></footer>
 </body>
 </html>
 """
 
 
 CSS = """
-@page { margin: 11mm; }
+@page { margin: 10mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font: 9.5pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
-  Arial, sans-serif; color: #1a1a1a; margin: 0 auto; max-width: 190mm; padding: 6mm 4mm; }
-h1 { font-size: 16pt; margin: 0; }
+body { font: 9pt/1.3 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
+  Arial, sans-serif; color: #1a1a1a; margin: 0 auto; max-width: 200mm; padding: 6mm 4mm; }
+h1 { font-size: 15pt; margin: 0; }
 h2 { font-size: 10.5pt; margin: 0 0 1.5mm; border-bottom: 1px solid #ccc; padding-bottom: 0.5mm; }
 h2 small { font-weight: normal; color: #666; }
-section { margin: 0 0 2.5mm; break-inside: avoid; }
+section { margin: 0 0 2.5mm; }
+.figures, .chart, .cols { break-inside: avoid; }
 header { display: flex; justify-content: space-between; align-items: baseline;
   flex-wrap: wrap; gap: 0 6mm; margin-bottom: 2.5mm; }
 .meta { margin: 0; color: #444; }
 .figures { display: grid; grid-template-columns: repeat(7, 1fr); gap: 1.5mm; }
 .fig { border: 1px solid #d6d6d6; border-radius: 2mm; padding: 1.2mm 1.8mm; background: #f7f7f7; }
-.fig b { display: block; font-size: 12.5pt; }
+.fig b { display: block; font-size: 12.5pt; white-space: nowrap; }
 .fig span { display: block; font-size: 7.5pt; color: #555; line-height: 1.2; }
 .chart svg { width: 100%; height: auto; display: block; }
-.cols { display: grid; grid-template-columns: 0.6fr 1.4fr 1.1fr; gap: 5mm; }
+.cols { display: grid; grid-template-columns: 0.55fr 1.2fr 1.5fr; gap: 4mm; }
 ul, ol { margin: 0; padding-left: 5mm; }
 .sites { list-style: none; padding: 0; }
 .sites li { display: inline-block; margin-right: 3mm; white-space: nowrap; }
@@ -849,7 +871,8 @@ td, th { padding: 0.5mm 1.2mm; vertical-align: top; }
 .meter { width: 16mm; }
 .meter span { display: block; height: 2.4mm; margin-top: 1mm; background: #0072B2;
   border-radius: 1mm; }
-.mentions li { margin-bottom: 1mm; }
+.mentions li { margin-bottom: 0.6mm; }
+.kind { margin: 0; font-weight: 600; color: #555; font-size: 8pt; }
 small { color: #555; }
 .level { display: inline-block; padding: 0.4mm 2mm; border-radius: 1.5mm; font-weight: 700;
   color: #fff; background: #555; }

@@ -34,6 +34,14 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A limit to compare with stored times: SQLite compares them as UTC text.
+
+    A time without a zone is taken as local time, like `EpisodeIn.started_at`.
+    """
+    return (value if value.tzinfo else value.astimezone()).astimezone(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class SavedEpisode:
     """An episode as stored, with its id."""
@@ -316,9 +324,9 @@ class Diary:
     ) -> Iterator[SavedEpisode]:
         query = select(Episode).where(Episode.person_id == self.person_id)
         if start is not None:
-            query = query.where(Episode.started_at >= start)
+            query = query.where(Episode.started_at >= as_utc(start))
         if end is not None:
-            query = query.where(Episode.started_at < end)
+            query = query.where(Episode.started_at < as_utc(end))
         order = Episode.started_at.desc() if newest_first else Episode.started_at
         query = query.order_by(order, Episode.id).limit(limit)
         # yield_per streams rows in chunks, so exporting a large diary stays small in memory.
