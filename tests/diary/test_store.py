@@ -399,3 +399,14 @@ def test_a_diary_made_at_the_first_revision_is_upgraded_with_its_episodes(
                 for i in inspect(diary.engine).get_indexes(table)
             }
             assert {"ix_episode_sites_person_site", "ix_episode_remedies_person_remedy"} <= indexes
+
+
+def test_limits_in_another_time_zone_compare_as_the_same_instant(diary: Diary) -> None:
+    from datetime import timezone
+
+    diary.add(entry(when(hours=4)))  # 16:00 UTC
+    new_york = timezone(timedelta(hours=-4))
+    # 15:00 in New York is 19:00 UTC: after the episode.
+    assert diary.list(start=datetime(2025, 1, 10, 15, 0, tzinfo=new_york)) == []
+    # 11:00 in New York is 15:00 UTC: before it.
+    assert len(diary.list(start=datetime(2025, 1, 10, 11, 0, tzinfo=new_york))) == 1
