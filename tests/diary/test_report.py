@@ -127,7 +127,11 @@ def test_empty_diary_says_so(empty: Diary, tmp_path: Path) -> None:
 
 def test_range_with_no_episodes_says_so(diary: Diary, tmp_path: Path) -> None:
     out = write_chart(diary, tmp_path / "later.svg", start=NOW, end=NOW + timedelta(days=7))
-    assert "No episodes yet in this period" in out.read_text(encoding="utf-8")
+    svg = out.read_text(encoding="utf-8")
+    assert "No episodes yet in this period" in svg
+    assert "from 1 Mar 2025 until 8 Mar 2025" in svg
+    early = write_chart(diary, tmp_path / "early.svg", end=datetime(2000, 1, 1, tzinfo=UTC))
+    assert "until 31 Dec 1999" in early.read_text(encoding="utf-8")
 
 
 def test_range_keeps_only_its_episodes(diary: Diary, tmp_path: Path) -> None:

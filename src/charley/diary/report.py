@@ -205,13 +205,12 @@ def _count(
                 site_pain[str(site)][0] += float(pain_sum or 0)
                 site_pain[str(site)][1] += int(scored or 0)
         else:
-            _count_rows(c, diary, where, unit, by_period, by_site, site_pain)
+            _count_rows(c, where, unit, by_period, by_site, site_pain)
     return _arrange(unit, lo, hi, by_period, by_site, site_pain)
 
 
 def _count_rows(
     c: Any,
-    diary: Diary,
     where: list[Any],
     unit: Unit,
     by_period: dict[date, tuple[int, float | None]],
@@ -367,16 +366,17 @@ def _draw_empty(fig: Any, start: datetime | None, end: datetime | None) -> None:
     if start is None and end is None:
         message, hint = "No episodes yet", "Episodes you add to the diary will appear here."
     else:
-        lo = _day(_local_day(_utc_bound(start) or datetime.min.replace(tzinfo=UTC)))
-        hi = _day(_local_day(_utc_bound(end) or datetime.now(UTC)))
-        message, hint = "No episodes yet in this period", f"{lo} to {hi}"
+        lo = f"from {_day(_local_day(start))}" if start is not None else ""
+        last = end - timedelta(microseconds=1) if end is not None else None
+        hi = f"until {_day(_local_day(last))}" if last is not None else ""
+        message, hint = "No episodes yet in this period", f"{lo} {hi}".strip()
     ax.text(0.5, 0.56, message, ha="center", va="center", fontsize=22, color="#444444")
     ax.text(0.5, 0.40, hint, ha="center", va="center", fontsize=11, color="#777777")
 
 
 def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
     import matplotlib.dates as mdates
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
     bars, pain_ax = fig.subplots(
         2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]}, squeeze=True
@@ -388,16 +388,17 @@ def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
     layers: list[tuple[str, tuple[int, ...], str]] = []
     for i, (site, per, pain) in enumerate(shown):
         score = f" · pain {pain:.1f}" if pain is not None else ""
-        label = f"{_site_name(site)} {sum(per)}{score}"
+        label = f"{_site_name(site)} {sum(per):,}{score}"
         layers.append((label, per, COLOURS[i % len(COLOURS)]))
     if rest:
         merged = tuple(sum(per[i] for _, per, _ in rest) for i in range(len(x)))
-        layers.append((f"{len(rest)} other sites {sum(merged)}", merged, OTHER_COLOUR))
+        layers.append((f"{len(rest)} other sites {sum(merged):,}", merged, OTHER_COLOUR))
     bottom = [0] * len(x)
     for label, per, colour in layers:
         bars.bar(x, per, width=widths, bottom=bottom, align="edge", color=colour, label=label)
         bottom = [b + n for b, n in zip(bottom, per, strict=True)]
     bars.yaxis.set_major_locator(MaxNLocator(integer=True))
+    bars.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     bars.set_ylabel("episodes")
     # The legend sits above the bars and across, so the bars keep the whole width;
     # the line saying what is shown sits above the legend.
@@ -420,7 +421,7 @@ def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
     )
     if headed:
         bars.set_title(
-            f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total} episodes",
+            f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total:,} episodes",
             loc="left",
             fontsize=10,
             color="#444444",
@@ -654,7 +655,7 @@ def _figures(d: _ReportData) -> str:
     n, _, _, pain = d.in_range
     p = d.pattern
     boxes = [
-        (str(n), "episodes in this report"),
+        (f"{n:,}", "episodes in this report"),
         (f"{p.per_week:.1f}", "episodes a week"),
         (_share(p.night_share), "at night"),
         (_share(p.exercise_share), "during or after exercise"),
@@ -820,7 +821,7 @@ def _page(d: _ReportData) -> str:
 <body>
 <header>
 <h1>Cramp diary report</h1>
-<p class="meta"><b>{_e(period)}</b> · {n} episode{"" if n == 1 else "s"}
+<p class="meta"><b>{_e(period)}</b> · {n:,} episode{"" if n == 1 else "s"}
  · prepared {_e(_day(_local_day(d.now)))} by charley</p>
 </header>
 {_figures(d)}
