@@ -1,5 +1,5 @@
-# Two entry points: `make run` (set up, then assess an example) and `make test`
-# (set up, then every check and test). Everything lives in .venv.
+# Two entry points: `make run` (set up, then log an example episode into a demo diary and
+# show the diary) and `make test` (set up, then every check and test). All lives in .venv.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin

@@ -214,6 +214,10 @@ class Diary:
                     batch = []
             if batch:
                 count += self._insert_batch(conn, batch)
+        if count >= BATCH and self.engine.dialect.name == "postgresql":
+            # Fresh statistics: without them PostgreSQL plans badly right after a big import.
+            with self._guard(), self.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE episodes, episode_sites, episode_remedies")
         return count
 
     def _insert_batch(self, conn: Any, batch: list[EpisodeIn]) -> int:
