@@ -244,7 +244,7 @@ def history(
         console.print("[bold]What your diary means[/bold]")
         for reason in diary_reasons:
             console.print(f"• {reason.statement}")
-    episodes = Table(title=f"Latest {len(recent)} episodes")
+    episodes = Table(title="Latest episodes, newest first")
     for col in ("id", "when", "sites", "minutes", "severity", "tried"):
         episodes.add_column(col)
     for e in recent:
