@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from charley.cli import diary_commands
+from charley.cli import diary_commands, server_commands
 from charley.cli.output import EXIT_INPUT, error, to_json
 from charley.errors import CharleyError
 
@@ -25,6 +25,7 @@ bench_app = typer.Typer(help="Measure how well charley does.", no_args_is_help=T
 app.add_typer(kb_app, name="kb")
 app.add_typer(bench_app, name="bench")
 diary_commands.register(app)
+server_commands.register(app)
 
 
 def run(args: list[str]) -> None:

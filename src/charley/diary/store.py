@@ -107,13 +107,24 @@ class Diary:
     """One person's diary in a database (SQLite by default, any SQLAlchemy URL)."""
 
     def __init__(
-        self, url: str | None = None, *, person: str = LOCAL_PERSON, engine: Engine | None = None
+        self,
+        url: str | None = None,
+        *,
+        person: str = LOCAL_PERSON,
+        engine: Engine | None = None,
+        person_id: int | None = None,
     ) -> None:
+        """Open (and migrate) the diary at `url`, or use a shared, migrated `engine`.
+
+        `person_id` picks a person already known (the HTTP server finds it from
+        a token); otherwise `person` is found by name, or created.
+        """
         self.url = url or default_url()
+        self._owns_engine = engine is None
         self.engine = engine or make_engine(self.url)
         if engine is None:
             migrate(self.engine)
-        self.person_id = self._person(person)
+        self.person_id = person_id if person_id is not None else self._person(person)
 
     def __enter__(self) -> Diary:
         return self
@@ -122,7 +133,8 @@ class Diary:
         self.close()
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._owns_engine:
+            self.engine.dispose()
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)

@@ -1,0 +1,78 @@
+"""`charley serve` and `charley users`: the HTTP server and its people."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from charley.cli.output import error
+from charley.errors import CharleyError
+
+users_app = typer.Typer(help="People who keep a diary on a shared server.", no_args_is_help=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Diary database URL (default: CHARLEY_DB or a SQLite file)."),
+]
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """Run the HTTP API and the web page (FastAPI on uvicorn).
+
+    The API is under /v1, its OpenAPI document at /openapi.json and its docs
+    at /docs; the web page is at /. Diary endpoints need a token from
+    `charley users add NAME`.
+
+    Example: charley serve --port 8000 --workers 2
+    """
+    import uvicorn
+
+    from charley.diary.database import default_url, make_engine, migrate
+
+    url = db or default_url()
+    try:
+        migrate(make_engine(url))  # once, before the workers start
+    except CharleyError as exc:
+        raise typer.Exit(error(str(exc))) from None
+    os.environ["CHARLEY_DB"] = url  # every worker's create_app() reads it
+    uvicorn.run(
+        "charley.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+def users_add(
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    db: DbOption = None,
+) -> None:
+    """Add a person and print their new token (shown once; only its hash is kept).
+
+    Example: charley users add ann
+    """
+    from charley.diary.database import default_url, make_engine, migrate
+    from charley.diary.people import add_person
+
+    try:
+        engine = make_engine(db or default_url())
+        migrate(engine)
+        token = add_person(engine, name)
+    except CharleyError as exc:
+        raise typer.Exit(error(str(exc))) from None
+    print(token)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    users_app.command("add")(users_add)
+    app.add_typer(users_app, name="users")

@@ -1,0 +1,43 @@
+"""FastAPI dependencies: the shared engine, and the diary of the bearer token's person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from charley.diary import Diary
+from charley.diary.people import person_for_token
+
+
+class Unauthorized(Exception):
+    """No valid bearer token: answered with 401."""
+
+
+bearer = HTTPBearer(auto_error=False, description="A token from `charley users add NAME`.")
+
+
+def engine(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+def person_id(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> int:
+    token = credentials.credentials if credentials else request.cookies.get("charley_token", "")
+    found = person_for_token(engine(request), token or "")
+    if found is None:
+        raise Unauthorized
+    return found
+
+
+def diary(request: Request, pid: Annotated[int, Depends(person_id)]) -> Iterator[Diary]:
+    with Diary(engine=engine(request), person_id=pid) as d:
+        yield d
+
+
+DiaryDep = Annotated[Diary, Depends(diary)]

@@ -1,0 +1,119 @@
+"""The diary over HTTP: each person's own episodes, behind their bearer token."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from sqlalchemy import Connection
+
+from charley.assess import assess
+from charley.diary.entries import EpisodeIn
+from charley.diary.patterns import summarize
+from charley.diary.store import Diary
+from charley.findings import Findings
+from charley.parse import parse
+from charley.web.deps import DiaryDep
+from charley.web.routes._json import json_response
+
+router = APIRouter(prefix="/v1/episodes", tags=["diary"])
+
+
+def _assessor(diary: Diary, entry: EpisodeIn) -> Any:
+    described = parse(entry.text) if entry.text else Findings.of(present=["symptom.cramp"])
+    if not described.items:
+        described = Findings.of(present=["symptom.cramp"])
+
+    def assess_in(conn: Connection) -> dict[str, Any]:
+        pattern = summarize(diary, conn=conn)
+        return assess(findings=described, diary=pattern.findings()).to_dict()
+
+    return assess_in
+
+
+@router.post("", status_code=201, summary="Record an episode")
+def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
+    """Saved with its assessment, made with the diary (including this episode)
+    taken into account, in one transaction."""
+    saved = diary.add(entry, assess_with=_assessor(diary, entry))
+    return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
+
+
+@router.get("", summary="List episodes")
+def list_episodes(
+    diary: DiaryDep,
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    """Oldest first, in [from, to)."""
+    rows = diary.list(start=start, end=end, limit=limit)
+    return json_response({"episodes": [e.to_dict() for e in rows]})
+
+
+@router.get("/summary", summary="The diary's pattern")
+def summary(diary: DiaryDep) -> Response:
+    """Per week, at night, after exercise, longest, trend, remedies ranked, and
+    what the pattern means for the advice."""
+    pattern = summarize(diary)
+    advice = assess(findings=Findings.of(present=["symptom.cramp"]), diary=pattern.findings())
+    return json_response(
+        {
+            "pattern": pattern.to_dict(),
+            "diary_advice": [
+                r.to_dict() for r in advice.triage.reasons if r.rule.startswith("diary_")
+            ],
+        }
+    )
+
+
+@router.get("/export", summary="Export as CSV or FHIR R4")
+def export(
+    diary: DiaryDep,
+    fmt: Annotated[Literal["csv", "fhir"], Query(alias="format")] = "csv",
+    start: Annotated[datetime | None, Query(alias="from")] = None,
+    end: Annotated[datetime | None, Query(alias="to")] = None,
+) -> Response:
+    if fmt == "csv":
+        from charley.diary.csv_io import export_csv
+
+        buffer = io.StringIO()
+        export_csv(diary, buffer, start=start, end=end)
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
+    from charley.diary.fhir_io import export_fhir
+
+    body = json.dumps(export_fhir(diary, start=start, end=end), ensure_ascii=False)
+    return Response(body, media_type="application/fhir+json")
+
+
+@router.get("/chart.svg", summary="The diary as a chart (SVG)")
+def chart(diary: DiaryDep) -> Response:
+    import tempfile
+    from pathlib import Path
+
+    from charley.diary.report import write_chart
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_chart(diary, Path(folder) / "chart.svg")
+        return Response(path.read_bytes(), media_type="image/svg+xml")
+
+
+@router.get("/{episode_id}", summary="One episode")
+def get_episode(episode_id: int, diary: DiaryDep) -> Response:
+    saved = diary.get(episode_id)
+    return json_response(saved.to_dict() | {"assessment": saved.assessment})
+
+
+@router.put("/{episode_id}", summary="Replace an episode")
+def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
+    saved = diary.update(episode_id, entry)
+    return json_response(saved.to_dict() | {"assessment": saved.assessment})
+
+
+@router.delete("/{episode_id}", status_code=204, summary="Delete an episode")
+def delete(episode_id: int, diary: DiaryDep) -> Response:
+    diary.delete(episode_id)
+    return Response(status_code=204)

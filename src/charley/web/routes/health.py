@@ -1,0 +1,13 @@
+"""Liveness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+router = APIRouter(tags=["health"])
+_OK = b'{"status":"ok"}'
+
+
+@router.get("/healthz", summary="Is the server up")
+async def healthz() -> Response:
+    return Response(_OK, media_type="application/json")
