@@ -9,7 +9,7 @@ EXAMPLE ?= My left calf cramped at 3am for about two minutes and eased when I st
 DEMO_DB ?= sqlite:///.demo/diary.sqlite3
 PG_INITDB ?= /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: setup run test lint kb-check pg-server bench clean
+.PHONY: setup run test lint kb-check pg-server browser bench clean
 
 setup: $(VENV)/.installed
 
@@ -51,7 +51,22 @@ pg-server:
 		exit 1; \
 	fi
 
-test: setup lint kb-check pg-server
+# The web page's browser tests drive Debian's Chromium (never `playwright install`):
+# install it only when /usr/bin/chromium is missing.
+browser:
+	@if [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "browser: /usr/bin/chromium is missing and this user cannot install it;" \
+			"as root run: apt-get install -y chromium" >&2; \
+		exit 1; \
+	fi
+
+test: setup lint kb-check pg-server browser
 	$(BIN)/python -m pytest
 
 bench: setup pg-server

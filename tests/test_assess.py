@@ -69,6 +69,17 @@ def test_a_harmless_twitch_is_not_sent_to_a_specialist() -> None:
     assert {s.id for s in a.see} <= {"primary_care"}
 
 
+def test_a_higher_level_never_shows_a_manage_at_home_reason() -> None:
+    for text in (
+        "Crushing chest pain and my calf is cramping.",
+        "My calf cramps and it is swollen.",
+    ):
+        a = assess(text)
+        assert a.triage.level != "self_care"
+        assert all(r.level != "self_care" for r in a.triage.reasons), text
+        assert not any("managed at home" in r.statement for r in a.triage.reasons)
+
+
 def test_empty_or_unclear_input_asks_instead_of_reassuring() -> None:
     for text in ("", "hello", "my knee"):
         a = assess(text)

@@ -99,6 +99,8 @@ def _reasons(
             f.rule.level,
         )
         for f in result.fired
+        # "Manage it at home" must never stand beside a higher level's instruction.
+        if f.rule.level != "self_care" or result.level == "self_care"
     ]
     for o in result.open:
         q = o.question

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from charley import __version__
-from charley.web import handlers
+from charley.web import handlers, pages
 from charley.web.limits import BodyLimit
 from charley.web.routes import assess, episodes, health, knowledge
 from charley.web.settings import Settings
@@ -47,11 +47,6 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(assess.router)
     app.include_router(episodes.router)
     app.include_router(knowledge.router)
-    try:
-        from charley.web import pages  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - the page is optional while it is built
-        pass
-    else:
-        pages.install(app)
+    pages.install(app)
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     return app

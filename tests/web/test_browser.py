@@ -1,0 +1,241 @@
+"""The web page in a real browser: Debian's Chromium driven by Playwright, against
+a real `charley serve` (see conftest.py).
+
+Never `playwright install`: the browser is /usr/bin/chromium (`make browser`).
+Every wait is bounded; nothing here reaches the network beyond the loopback server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect, sync_playwright
+
+from tests.web.conftest import Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 15_000
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+CRAMP = "My left calf cramped at 3am for two minutes and eased when I stretched it."
+EMERGENCY = re.compile(r"Call emergency services now|Go to an emergency department now")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no /usr/bin/chromium (run `make browser`)"
+)
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """Chromium with a fresh user data dir, headless."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=LAUNCH_ARGS,
+            viewport=DESKTOP,
+        )
+        ctx.set_default_timeout(WAIT_MS)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    context.clear_cookies()
+    tab = context.new_page()
+    tab.set_viewport_size(DESKTOP)
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+def describe(page: Page, server: Server, text: str = CRAMP) -> None:
+    page.goto(f"{server.url}/")
+    page.get_by_label("Describe the cramp, spasm or twitch in your own words").fill(text)
+    page.get_by_role("button", name="Check it").click()
+    page.wait_for_url(f"{server.url}/")
+    expect(page.locator(".banner")).to_be_visible()
+
+
+def log_in(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/diary")
+    page.get_by_label("Your diary token").fill(server.token)
+    page.get_by_role("button", name="Open my diary").click()
+    expect(page.get_by_role("heading", name="Log an episode")).to_be_visible()
+
+
+def no_horizontal_scroll(page: Page) -> bool:
+    return bool(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth <= window.innerWidth"
+            " && document.body.scrollWidth <= window.innerWidth"
+        )
+    )
+
+
+def test_describe_shows_level_kind_and_a_quoted_source(page: Page, server: Server) -> None:
+    describe(page, server)
+    banner = page.locator(".banner")
+    expect(banner).to_have_attribute("role", "status")
+    expect(banner).to_contain_text("You can look after this at home")
+    expect(banner).to_contain_text("Urgency 1 of 5")
+    kinds = page.get_by_role("region", name="What it most likely is")
+    expect(kinds).to_contain_text("Ordinary muscle cramp")
+    expect(kinds).to_contain_text("R25.2")
+    quote = page.get_by_role("region", name="Why").locator("blockquote").first
+    expect(quote).to_be_visible()
+    assert len(quote.inner_text().strip()) > 10
+    # The description stays in the box to change it, and the answer has focus.
+    expect(page.locator("textarea#text")).to_have_value(CRAMP)
+    expect(banner).to_be_focused()
+
+
+def test_interview_yes_to_the_first_red_flag_stops_with_an_emergency(
+    page: Page, server: Server
+) -> None:
+    page.goto(f"{server.url}/interview")
+    page.get_by_role("button", name="Start the questions").click()
+    expect(page.get_by_role("heading", name="Question 1")).to_be_visible()
+    question = page.locator("legend").inner_text()
+    assert question.endswith("?")
+    page.get_by_role("button", name="Yes", exact=True).click()
+    banner = page.locator(".banner")
+    expect(banner).to_be_visible()
+    expect(banner).to_have_attribute("role", "alert")
+    expect(banner).to_contain_text(EMERGENCY)
+    expect(page.get_by_role("button", name="Yes", exact=True)).to_have_count(0)
+    expect(page.get_by_role("region", name="Your answers so far")).to_contain_text("yes")
+
+
+def test_diary_log_in_log_an_episode_and_see_it_with_its_chart(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/diary")
+    expect(page.get_by_text("charley users add NAME")).to_be_visible()
+    log_in(page, server)
+    words = "right thigh cramp after my run, stretching helped a lot"
+    page.get_by_label("In your own words").fill(words)
+    page.get_by_label("How long (minutes)").fill("3")
+    page.get_by_label("Pain, 0 (none) to 10 (worst)").fill("5")
+    page.get_by_role("button", name="Save the episode").click()
+    expect(page.get_by_text("Saved in your diary.")).to_be_visible()
+    expect(page.locator(".banner")).to_be_visible()
+    expect(page.get_by_text("3 minutes")).to_be_visible()
+
+    page.get_by_role("link", name="Back to your diary").click()
+    recent = page.get_by_role("region", name="Recent episodes")
+    expect(recent.locator("li").first).to_contain_text("right thigh")
+    expect(recent.locator("li").first).to_contain_text("pain 5/10")
+    chart = page.locator(".chart img")
+    expect(chart).to_be_visible()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.chart img');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }",
+        timeout=WAIT_MS,
+    )
+    assert page.evaluate("() => document.querySelector('.chart img').naturalWidth") > 0
+    # The token lives only in an HttpOnly cookie: never in the page, never readable by script.
+    assert server.token not in page.content()
+    assert page.evaluate("() => document.cookie") == ""
+    cookie = next(c for c in page.context.cookies() if c["name"] == "charley_token")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_label("Your diary token")).to_be_visible()
+    assert not [c for c in page.context.cookies() if c["name"] == "charley_token"]
+
+
+def test_phone_width_has_no_horizontal_scroll(page: Page, server: Server) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server.url}/")
+    assert no_horizontal_scroll(page)
+    describe(page, server, "my calf cramps every night and wakes me, I take a water pill")
+    assert no_horizontal_scroll(page)
+    page.goto(f"{server.url}/interview")
+    assert no_horizontal_scroll(page)
+
+
+def test_keyboard_reaches_the_skip_link_the_text_box_and_the_button(
+    page: Page, server: Server
+) -> None:
+    page.goto(f"{server.url}/")
+    reached: list[str] = []
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return e.tagName.toLowerCase() + ':' + (e.id || e.textContent.trim()); }"
+            )
+        )
+        if reached[-1] == "button:Check it":
+            break
+    assert reached[0] == "a:Skip to main content"
+    assert "textarea:text" in reached
+    assert reached[-1] == "button:Check it"
+    assert reached.index("textarea:text") < reached.index("button:Check it")
+    # The focus ring is visible.
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+    # Enter on the skip link moves to the main content.
+    page.goto(f"{server.url}/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_screenshots_of_the_answer_and_the_diary(page: Page, server: Server) -> None:
+    """For people to look at: /tmp/charley-web-{answer,diary}-{desktop,phone}.png."""
+    for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.context.clear_cookies()
+        page.set_viewport_size(size)
+        describe(page, server)
+        assert no_horizontal_scroll(page)
+        page.screenshot(path=f"/tmp/charley-web-answer-{name}.png", full_page=True)
+        log_in(page, server)
+        page.wait_for_function(
+            "() => { const i = document.querySelector('.chart img');"
+            " return i === null || (i.complete && i.naturalWidth > 0); }",
+            timeout=WAIT_MS,
+        )
+        assert no_horizontal_scroll(page)
+        page.screenshot(path=f"/tmp/charley-web-diary-{name}.png", full_page=True)
+
+
+def test_screenshots_of_the_questions_and_an_emergency(page: Page, server: Server) -> None:
+    """/tmp/charley-web-{question,emergency}-phone.png."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server.url}/interview")
+    page.get_by_role("button", name="Start the questions").click()
+    page.get_by_role("button", name="No", exact=True).click()
+    expect(page.get_by_role("heading", name="Question 2")).to_be_visible()
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/charley-web-question-phone.png", full_page=True)
+    describe(page, server, "my calf cramped and now I have chest pain and can't catch my breath")
+    expect(page.locator(".banner")).to_contain_text(EMERGENCY)
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="/tmp/charley-web-emergency-phone.png", full_page=True)
+
+
+def test_the_server_log_holds_no_symptoms_and_no_token(server: Server) -> None:
+    log = server.log.read_text(errors="replace")
+    assert "GET /healthz" in log or "Uvicorn running" in log
+    assert server.token not in log
+    for words in ("calf cramped", "thigh cramp", "water pill", "stretched", "chest pain"):
+        assert words not in log
