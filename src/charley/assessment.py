@@ -6,8 +6,10 @@ added, none renamed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any
+from operator import methodcaller
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from charley.findings import Findings
 from charley.knowledge.schema import Citation, Level, Source
@@ -50,13 +52,55 @@ def _json(value: Any) -> Any:
     return to_dict() if to_dict is not None else value
 
 
+def _dicts(values: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [v.to_dict() for v in values]
+
+
+_to_dict = methodcaller("to_dict")
+Convert = Callable[[Any], Any] | None  # None: the value is JSON already
+
+
+def _converter(hint: Any) -> Convert:
+    """What _json() would do to a field of this type, chosen once: words and
+    levels stay as they are, a tuple of words becomes a list, nested results
+    give their to_dict(); anything else goes through _json() at each call."""
+    if hint is str or get_origin(hint) is Literal:
+        return None
+    if hint is Findings:
+        return Findings.to_list
+    args = get_args(hint)
+    if get_origin(hint) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        if args[0] is str:
+            return list
+        if isinstance(args[0], type) and hasattr(args[0], "to_dict"):
+            return _dicts
+    elif isinstance(hint, type) and hasattr(hint, "to_dict"):
+        return _to_dict
+    return _json
+
+
+_PLANS: dict[type, tuple[tuple[str, Convert], ...]] = {}
+
+
+def _plan(cls: type) -> tuple[tuple[str, Convert], ...]:
+    """A result class's fields, in their order, each with its converter."""
+    hints = get_type_hints(cls)
+    plan = tuple((f.name, _converter(hints[f.name])) for f in fields(cls))
+    _PLANS[cls] = plan
+    return plan
+
+
 class _AsDict:
     """to_dict() from the dataclass fields, in their order."""
 
     __slots__ = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _json(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        out: dict[str, Any] = {}
+        for name, convert in _PLANS.get(type(self)) or _plan(type(self)):
+            value = getattr(self, name)
+            out[name] = value if convert is None else convert(value)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     db: DbOption = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log a line per request (errors and start-up are logged either way).",
+        ),
+    ] = True,
 ) -> None:
     """Run the HTTP API and the web page (FastAPI on uvicorn).
 
@@ -49,6 +56,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=access_log,
     )
 
 

@@ -8,6 +8,7 @@ postgresql+psycopg://user@host/db). Migrations run on first use.
 
 from __future__ import annotations
 
+import logging
 import os
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _HideRows(logging.Filter):
+    """SQLAlchemy at DEBUG logs every row it reads, and a diary's rows hold what people
+    wrote about their health: the row is replaced by "(hidden)"; the record stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Row %r":
+            record.args = ("(hidden)",)
+        return True
+
+
+def _hide_rows_in_logs() -> None:
+    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _HideRows) for f in logger.filters):
+        logger.addFilter(_HideRows())
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; a SQLite file's folder is created."""
     try:
@@ -44,11 +61,14 @@ def make_engine(url: str) -> Engine:
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(
                 parents=True, exist_ok=True
             )
-        engine = create_engine(url)
+        # hide_parameters: with SQLAlchemy's logging turned up, statements are logged,
+        # but never their values (what a person wrote about their symptoms).
+        engine = create_engine(url, hide_parameters=True)
     except Exception as exc:  # any bad URL is a user error
         raise DiaryError(f"cannot use the diary at {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    _hide_rows_in_logs()
     return engine
 
 

@@ -67,6 +67,13 @@ class RemedyIn(BaseModel):
     ]
     relief: Annotated[int, Field(ge=0, le=4)]
 
+    @field_validator("remedy")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        if "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
+
 
 class EpisodeIn(BaseModel):
     """One episode to save. `started_at` without a zone is taken as local time."""
@@ -92,11 +99,22 @@ class EpisodeIn(BaseModel):
         """An empty answer is no answer: "" and spaces are stored as None."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("feel", "trigger", "notes", "text")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        """PostgreSQL cannot store a NUL character in text; no one types one."""
+        if value is not None and "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
+
     @field_validator("started_at")
     @classmethod
     def _not_in_future(cls, value: datetime) -> datetime:
-        aware = value if value.tzinfo else value.astimezone()
-        aware = aware.astimezone(UTC)
+        try:
+            aware = value if value.tzinfo else value.astimezone()
+            aware = aware.astimezone(UTC)
+        except (OverflowError, ValueError):  # a few hours off either end of the calendar
+            raise ValueError("is out of range") from None
         if aware > datetime.now(UTC) + CLOCK_SKEW:
             raise ValueError("is in the future")
         if aware.year < 1900:

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,8 +23,23 @@ from charley.web.deps import Unauthorized
 log = logging.getLogger("charley.web")
 
 
-def _error(status: int, code: str, detail: object) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+class _ErrorResponse(JSONResponse):
+    """JSON that always encodes: a detail can echo what was sent (a field name, an id),
+    and a lone surrogate in it (valid in JSON text, not in UTF-8) becomes "?"."""
+
+    def render(self, content: object) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", errors="replace")
+
+
+def _error(
+    status: int, code: str, detail: object, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return _ErrorResponse({"error": code, "detail": detail}, status_code=status, headers=headers)
+
+
+_CODES = {404: "not_found", 405: "method_not_allowed"}
+_UNREADABLE = "There was an error parsing the body"  # FastAPI's, when it cannot read a body
 
 
 def install(app: FastAPI) -> None:
@@ -61,7 +78,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> JSONResponse:
-        return _error(exc.status_code, "http", exc.detail)
+        if exc.status_code == 400 and exc.detail == _UNREADABLE:  # not UTF-8, say
+            return _error(400, "malformed_json", "the request body is not valid JSON in UTF-8")
+        # Keep the exception's headers: a 405 must say which methods are allowed.
+        code = _CODES.get(exc.status_code, "http")
+        return _error(exc.status_code, code, exc.detail, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,24 +1,50 @@
-"""Request bodies of the HTTP API (pydantic; unknown fields are refused)."""
+"""Request bodies of the HTTP API (pydantic; unknown fields are refused), and the
+error body every 4xx/5xx answer has, for the OpenAPI document."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from charley.inputs import MAX_CHARS
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_CHARS)]
+FindingId = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _not_a_number(value: object) -> object:
+    """A time limit is an ISO 8601 date and time, as the OpenAPI document says; a bare
+    number (which pydantic would read as seconds since 1970) is refused."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
+        raise ValueError("is not a date and time like 2025-01-31T22:00:00+01:00")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    """A time limit as UTC (without a zone: local time); refuse one that falls off the calendar."""
+    try:
+        return (value if value.tzinfo else value.astimezone()).astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError("is out of range") from None
+
+
+TimeLimit = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_utc)]
 
 
 class FindingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: Annotated[str, Field(min_length=1, max_length=100)]
+    id: FindingId
     state: Literal["present", "absent", "unknown"] = "present"
     evidence: Annotated[str, Field(max_length=500)] = ""
     context: Literal["current", "history", "hypothetical"] = "current"
-    value: float | None = None
+    value: Annotated[float, Field(allow_inf_nan=False)] | None = None
 
 
 class AssessRequest(BaseModel):
@@ -51,4 +77,31 @@ class InterviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Text | None = None
-    answers: Annotated[dict[str, bool | None], Field(max_length=100)] = {}
+    answers: Annotated[dict[FindingId, bool | None], Field(max_length=100)] = {}
+
+
+class Problem(BaseModel):
+    where: str
+    problem: str
+
+
+class ErrorOut(BaseModel):
+    """Every error: a short code, and a clear message (for 422, the problems field by field)."""
+
+    error: str = Field(examples=["invalid"])
+    detail: str | list[Problem]
+
+
+_MEANINGS = {
+    400: "The body is not valid JSON.",
+    401: "No valid bearer token: `Authorization: Bearer TOKEN`.",
+    404: "No such episode in this diary (another person's episodes are not found either).",
+    413: "The body is over 64 KB.",
+    422: "Wrong types, unknown fields, bad values, or text over 5,000 characters.",
+    503: "The diary's database cannot be used right now.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these error statuses, each with the error body."""
+    return {status: {"model": ErrorOut, "description": _MEANINGS[status]} for status in statuses}

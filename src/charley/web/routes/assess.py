@@ -9,9 +9,9 @@ from charley.findings import Findings
 from charley.interview import next_step
 from charley.parse import parse
 from charley.web.routes._json import json_response
-from charley.web.schemas import AssessRequest, InterviewRequest, ParseRequest
+from charley.web.schemas import AssessRequest, InterviewRequest, ParseRequest, error_responses
 
-router = APIRouter(prefix="/v1", tags=["assess"])
+router = APIRouter(prefix="/v1", tags=["assess"], responses=error_responses(400, 413, 422))
 
 
 @router.post("/assess", summary="Assess words or findings")

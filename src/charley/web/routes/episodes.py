@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -14,12 +13,25 @@ from charley.assess import assess
 from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import summarize
 from charley.diary.store import Diary
+from charley.errors import NotFoundError
 from charley.findings import Findings
 from charley.parse import parse
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
+from charley.web.schemas import TimeLimit, error_responses
 
-router = APIRouter(prefix="/v1/episodes", tags=["diary"])
+router = APIRouter(prefix="/v1/episodes", tags=["diary"], responses=error_responses(401, 503))
+BODY_ERRORS = error_responses(400, 413, 422)
+ID_ERRORS = error_responses(404, 422)
+# Episode ids are the database's INTEGER: 32 bits on PostgreSQL. An id outside
+# that range names no episode (404); sent to the database it would fail (503).
+MAX_ID = 2**31 - 1
+
+
+def _episode_id(episode_id: int) -> int:
+    if not 1 <= episode_id <= MAX_ID:
+        raise NotFoundError(f"no episode {episode_id} in this diary")
+    return episode_id
 
 
 def _assessor(diary: Diary, entry: EpisodeIn) -> Any:
@@ -34,7 +46,7 @@ def _assessor(diary: Diary, entry: EpisodeIn) -> Any:
     return assess_in
 
 
-@router.post("", status_code=201, summary="Record an episode")
+@router.post("", status_code=201, summary="Record an episode", responses=BODY_ERRORS)
 def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
     taken into account, in one transaction."""
@@ -42,11 +54,11 @@ def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
     return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
 
 
-@router.get("", summary="List episodes")
+@router.get("", summary="List episodes", responses=error_responses(422))
 def list_episodes(
     diary: DiaryDep,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[TimeLimit | None, Query(alias="from")] = None,
+    end: Annotated[TimeLimit | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     """Oldest first, in [from, to)."""
@@ -70,12 +82,26 @@ def summary(diary: DiaryDep) -> Response:
     )
 
 
-@router.get("/export", summary="Export as CSV or FHIR R4")
+@router.get(
+    "/export",
+    summary="Export as CSV or FHIR R4",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The episodes as CSV (format=csv) or a FHIR R4 Bundle (format=fhir).",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/fhir+json": {"schema": {"type": "object"}},
+            },
+        },
+        **error_responses(422),
+    },
+)
 def export(
     diary: DiaryDep,
     fmt: Annotated[Literal["csv", "fhir"], Query(alias="format")] = "csv",
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: Annotated[TimeLimit | None, Query(alias="from")] = None,
+    end: Annotated[TimeLimit | None, Query(alias="to")] = None,
 ) -> Response:
     if fmt == "csv":
         from charley.diary.csv_io import export_csv
@@ -89,7 +115,17 @@ def export(
     return Response(body, media_type="application/fhir+json")
 
 
-@router.get("/chart.svg", summary="The diary as a chart (SVG)")
+@router.get(
+    "/chart.svg",
+    summary="The diary as a chart (SVG)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "An SVG image.",
+            "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def chart(diary: DiaryDep) -> Response:
     import tempfile
     from pathlib import Path
@@ -101,19 +137,19 @@ def chart(diary: DiaryDep) -> Response:
         return Response(path.read_bytes(), media_type="image/svg+xml")
 
 
-@router.get("/{episode_id}", summary="One episode")
+@router.get("/{episode_id}", summary="One episode", responses=ID_ERRORS)
 def get_episode(episode_id: int, diary: DiaryDep) -> Response:
-    saved = diary.get(episode_id)
+    saved = diary.get(_episode_id(episode_id))
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
-@router.put("/{episode_id}", summary="Replace an episode")
+@router.put("/{episode_id}", summary="Replace an episode", responses=ID_ERRORS | BODY_ERRORS)
 def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
-    saved = diary.update(episode_id, entry)
+    saved = diary.update(_episode_id(episode_id), entry)
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
-@router.delete("/{episode_id}", status_code=204, summary="Delete an episode")
+@router.delete("/{episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS)
 def delete(episode_id: int, diary: DiaryDep) -> Response:
-    diary.delete(episode_id)
+    diary.delete(_episode_id(episode_id))
     return Response(status_code=204)
