@@ -13,7 +13,6 @@ Run: make bench   (or .venv/bin/python bench/bench_assess.py [--runs N])
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -22,22 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-VIGNETTES = HERE.parent.parent / "shared" / "vignettes" / "dev.jsonl"
-FALLBACK_TEXTS = [
-    "My left calf cramped last night for about two minutes and eased when I stretched it.",
-    "I take a statin and my thighs ache; my urine is a normal colour.",
-    "Crushing chest pain and my left arm is cramping.",
-    "My eyelid has been twitching for four days; lots of coffee, no weakness.",
-]
+from sample_texts import texts
+
 CLI_TEXT = "My left calf cramped last night for about two minutes and eased when I stretched it."
 IN_PROCESS_BAR_MS = 1.0
-
-
-def texts() -> list[str]:
-    if VIGNETTES.is_file():
-        return [json.loads(line)["text"] for line in VIGNETTES.read_text().splitlines() if line]
-    return FALLBACK_TEXTS
 
 
 def in_process(rounds: int) -> tuple[float, float]:

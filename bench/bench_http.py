@@ -43,16 +43,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-VIGNETTES = HERE.parent.parent / "shared" / "vignettes" / "dev.jsonl"
-FALLBACK_TEXTS = [
-    "My left calf cramped last night for about two minutes and eased when I stretched it.",
-    "I take a statin and my thighs ache; my urine is a normal colour.",
-    "Crushing chest pain and my left arm is cramping.",
-    "My eyelid has been twitching for four days; lots of coffee, no weakness.",
-    "My back went into spasm when I lifted a box this morning; no numbness, I can walk.",
-    "After a long run in the heat my thighs seized up and I feel dizzy and sick.",
-]
+from sample_texts import texts
+
 WORKERS = 2
 RATIO_BAR = 0.5  # assess throughput over healthz throughput, at least
 P99_BAR_MS = 25.0  # assess p99, under
@@ -119,12 +111,6 @@ def median_load(loads: list[Load]) -> Load:
         errors=sum(x.errors for x in loads),
         cpu_ms=statistics.median(x.cpu_ms for x in loads),
     )
-
-
-def texts() -> list[str]:
-    if VIGNETTES.is_file():
-        return [json.loads(line)["text"] for line in VIGNETTES.read_text().splitlines() if line]
-    return FALLBACK_TEXTS
 
 
 def free_port() -> int:
