@@ -93,6 +93,12 @@ def test_cache_is_used_and_a_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatc
         loader.load_knowledge.cache_clear()
 
 
+def test_a_change_to_the_compiler_changes_the_cache_key(raw_data, monkeypatch) -> None:
+    before = loader.digest_of(raw_data)
+    monkeypatch.setattr(loader, "COMPILER_MODULES", (*loader.COMPILER_MODULES, "check.py"))
+    assert loader.digest_of(raw_data) != before
+
+
 def test_any_change_to_the_yaml_changes_the_cache_key(raw_data) -> None:
     changed = {**raw_data, "kinds": raw_data["kinds"] + b"\n# a comment\n"}
     assert loader.digest_of(changed) != loader.digest_of(raw_data)

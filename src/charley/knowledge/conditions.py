@@ -8,6 +8,11 @@ A compiled condition is a nested tuple, cheap to pickle and to evaluate:
     ("h", "condition.dvt")              mentioned as past history
     ("v", "episode.minutes", ">", 10.0) a stated number compared
     ("all", (c1, c2, ...)), ("any", (...)), ("not", c)
+    ("anyp", frozenset, ids), ("allp", frozenset, ids)
+                                        any / all of these present: one set
+                                        operation instead of a loop (`ids`
+                                        keeps the written order for
+                                        explanations)
 """
 
 from __future__ import annotations
@@ -64,12 +69,8 @@ def compile_condition(raw: Any, where: str, problems: list[str]) -> Cond:
         if not isinstance(body, list) or not body:
             problems.append(f"{where}: '{key}' needs a non-empty list")
             return ("any", ())
-        return (
-            key,
-            tuple(
-                compile_condition(b, f"{where}.{key}[{i}]", problems) for i, b in enumerate(body)
-            ),
-        )
+        parts = [compile_condition(b, f"{where}.{key}[{i}]", problems) for i, b in enumerate(body)]
+        return _group(key, parts)
     if key == "not":
         return ("not", compile_condition(body, f"{where}.not", problems))
     if key in _LEAF_KEYS and isinstance(body, str):
@@ -78,11 +79,25 @@ def compile_condition(raw: Any, where: str, problems: list[str]) -> Cond:
     return ("any", ())
 
 
+def _group(key: str, parts: list[Cond]) -> Cond:
+    """Fold the plain "present" parts of an any/all into one set test."""
+    plain = tuple(c[1] for c in parts if c[0] == "p")
+    rest = tuple(c for c in parts if c[0] != "p")
+    if len(plain) < 2:
+        return (key, tuple(parts))
+    folded: Cond = (f"{key}p", frozenset(plain), plain)
+    return folded if not rest else (key, (folded, *rest))
+
+
 def evaluate(cond: Cond, facts: Facts) -> bool:
     """True when the condition holds for these facts."""
     tag = cond[0]
     if tag == "p":
         return cond[1] in facts.present
+    if tag == "anyp":
+        return not facts.present.isdisjoint(cond[1])
+    if tag == "allp":
+        return cond[1] <= facts.present  # type: ignore[no-any-return]
     if tag == "all":
         return all(evaluate(c, facts) for c in cond[1])
     if tag == "any":
@@ -104,7 +119,9 @@ def evaluate(cond: Cond, facts: Facts) -> bool:
 def leaves(cond: Cond) -> Iterator[str]:
     """Every finding id a condition refers to."""
     tag = cond[0]
-    if tag in ("all", "any"):
+    if tag in ("anyp", "allp"):
+        yield from cond[2]
+    elif tag in ("all", "any"):
         for c in cond[1]:
             yield from leaves(c)
     elif tag == "not":
@@ -118,6 +135,10 @@ def supporting(cond: Cond, facts: Facts) -> list[str]:
     tag = cond[0]
     if tag in ("p", "h", "v", "a"):
         return [cond[1]]
+    if tag == "anyp":
+        return [f for f in cond[2] if f in facts.present]
+    if tag == "allp":
+        return list(cond[2])
     if tag == "all":
         return [f for c in cond[1] for f in supporting(c, facts)]
     if tag == "any":
@@ -131,4 +152,8 @@ def supporting(cond: Cond, facts: Facts) -> list[str]:
 
 def specificity(cond: Cond) -> int:
     """How many separate things must hold: the number of top-level conjuncts."""
-    return len(cond[1]) if cond[0] == "all" else 1
+    if cond[0] == "allp":
+        return len(cond[1])
+    if cond[0] == "all":
+        return sum(len(c[1]) if c[0] == "allp" else 1 for c in cond[1])
+    return 1

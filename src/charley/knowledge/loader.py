@@ -24,7 +24,10 @@ from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
 
 DATA_FILES = ("sources", "findings", "language", "kinds", "triage", "profile")
-CACHE_FORMAT = 1
+# The modules whose code shapes the compiled knowledge: their source is part of
+# the cache key, so a change to the compiler never reuses an old pickle.
+COMPILER_MODULES = ("schema.py", "base.py", "compile.py", "conditions.py", "lexicon.py")
+CACHE_FORMAT = 2
 
 
 def data_dir() -> Path:
@@ -57,6 +60,10 @@ def digest_of(raw: dict[str, bytes]) -> str:
     for name in DATA_FILES:
         h.update(name.encode())
         h.update(raw[name])
+    package = resources.files("charley.knowledge")
+    for module in COMPILER_MODULES:
+        h.update(module.encode())
+        h.update((package / module).read_bytes())
     return h.hexdigest()[:20]
 
 

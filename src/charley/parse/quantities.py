@@ -39,6 +39,7 @@ class Grammar:
     since: re.Pattern[str]
     units: dict[str, tuple[str, float]]
     periods: dict[str, float]
+    unit_words: tuple[str, ...]
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
@@ -101,6 +102,7 @@ def _build_grammar(language: Language) -> Grammar:
         ),
         units=unit_of,
         periods=dict(language.periods),
+        unit_words=tuple(unit_of),
     )
 
 
@@ -129,16 +131,19 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
         found.append(Quantity(finding, value, m.start(), m.end()))
         text = _blank(text, m.start(), m.end())
 
-    for pattern in g.age:
+    # Each pattern needs an anchor (a digit, "pregnant", a unit word…): a cheap
+    # substring test first skips the regexes that cannot match.
+    digits = any(ch.isdigit() for ch in text)
+    for pattern in g.age if digits else ():
         for m in list(pattern.finditer(text)):
             age = float(m.group(1))
             if 0 < age < 125:
                 take("age.years", age, m)
-    for m in list(g.pregnancy.finditer(text)):
+    for m in list(g.pregnancy.finditer(text)) if "pregnant" in text else ():
         n = _number(g, m.group(1))
         if n is not None:
             take("pregnancy.weeks", n * (4.3 if m.group(2).startswith("month") else 1), m)
-    for pattern in g.temperature:
+    for pattern in g.temperature if digits else ():
         for m in list(pattern.finditer(text)):
             t = float(m.group(1))
             scale = (m.group(2) or "")[:1]
@@ -146,19 +151,22 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
                 t = (t - 32) * 5 / 9
             if 30 <= t <= 45:
                 take("temperature.celsius", round(t, 1), m)
-    for m in list(g.severity.finditer(text)):
+    for m in list(g.severity.finditer(text)) if "10" in text else ():
         take("pain.severity", min(float(m.group(1)), 10.0), m)
-    for m in list(g.frequency.finditer(text)):
+    periods = any(p in text for p in g.periods)
+    for m in list(g.frequency.finditer(text)) if periods else ():
         low, high = _number(g, m.group(1)), _number(g, m.group(2))
         n = max(x for x in (low, high, 0.0) if x is not None)
         if n > 0:
             take("frequency.per_week", round(n * g.periods[m.group(3)], 2), m)
-    for m in list(g.every.finditer(text)):
+    every = "every" in text or "each" in text or "ly" in text
+    for m in list(g.every.finditer(text)) if every else ():
         take("frequency.per_week", 7.0, m)
-    for m in list(g.one_or_two.finditer(text)):
+    for m in list(g.one_or_two.finditer(text)) if " or two" in text else ():
         finding, factor = g.units[m.group(1)]
         take(finding, round(2 * factor, 3), m)
-    for m in list(g.duration.finditer(text)):
+    units = any(w in text for w in g.unit_words)
+    for m in list(g.duration.finditer(text)) if units else ():
         finding, factor = g.units[m.group(4)]
         if m.group(5) and finding == "course.days" and factor >= 365:
             continue  # "six years ago" is history, read as a context cue instead
@@ -170,7 +178,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
         take(finding, round(n * factor * more, 3), m)
     since_days = {"yesterday": 1.0, "last night": 1.0, "this morning": 0.5}
     since_days |= {"last week": 7.0, "last month": 30.0}
-    for m in list(g.since.finditer(text)):
+    for m in list(g.since.finditer(text)) if "since" in text else ():
         take("course.days", since_days.get(m.group(1), 2.0), m)
     found.sort(key=lambda q: q.start)
     return found, text
