@@ -18,19 +18,10 @@ from charley.web import create_app
 from charley.web.routes import assess, episodes, health, knowledge
 from charley.web.settings import MAX_BODY
 from tests.api.conftest import WHEN, Api, episode
+from tests.test_assess import CONTRACT_KEYS
 
 LEVELS = ["self_care", "consultation", "consultation_24", "emergency", "emergency_ambulance"]
-CONTRACT = {
-    "triage",
-    "kinds",
-    "causes",
-    "relief",
-    "prevention",
-    "see",
-    "questions",
-    "findings",
-    "disclaimer",
-}
+CONTRACT = CONTRACT_KEYS
 RED_FLAG = "my left calf cramped and now I have crushing chest pain"
 JSON = {"content-type": "application/json"}
 
