@@ -163,30 +163,48 @@ class Diary:
 
     # -- writing -------------------------------------------------------------
 
-    def _row(self, entry: EpisodeIn, assessment: dict[str, Any] | None) -> Episode:
-        row = Episode(
-            person_id=self.person_id,
-            started_at=entry.started_at,
-            duration_seconds=entry.duration_seconds,
-            severity=entry.severity,
-            feel=entry.feel,
-            trigger=entry.trigger,
-            notes=entry.notes,
-            text=entry.text,
-            at_night=entry.night(),
-            after_exercise=entry.after_exercise,
-            woke=entry.woke,
-            level=(assessment or {}).get("triage", {}).get("level"),
-            assessment=json.dumps(assessment, ensure_ascii=False) if assessment else None,
-            created_at=datetime.now(UTC),
-        )
-        row.sites = [
+    @staticmethod
+    def _assessment_columns(assessment: dict[str, Any] | None) -> dict[str, Any]:
+        """The stored assessment and its level (the level is kept apart for queries)."""
+        return {
+            "level": (assessment or {}).get("triage", {}).get("level"),
+            "assessment": json.dumps(assessment, ensure_ascii=False) if assessment else None,
+        }
+
+    @classmethod
+    def _columns(cls, entry: EpisodeIn, assessment: dict[str, Any] | None) -> dict[str, Any]:
+        """An episode's content columns: the one place an entry meets the table."""
+        return {
+            "started_at": entry.started_at,
+            "duration_seconds": entry.duration_seconds,
+            "severity": entry.severity,
+            "feel": entry.feel,
+            "trigger": entry.trigger,
+            "notes": entry.notes,
+            "text": entry.text,
+            "at_night": entry.night(),
+            "after_exercise": entry.after_exercise,
+            "woke": entry.woke,
+            **cls._assessment_columns(assessment),
+        }
+
+    def _children(self, entry: EpisodeIn) -> tuple[list[EpisodeSite], list[EpisodeRemedy]]:
+        sites = [
             EpisodeSite(person_id=self.person_id, site=s.site, side=s.side) for s in entry.sites
         ]
-        row.remedies = [
+        remedies = [
             EpisodeRemedy(person_id=self.person_id, remedy=r.remedy, relief=r.relief)
             for r in entry.remedies
         ]
+        return sites, remedies
+
+    def _row(self, entry: EpisodeIn, assessment: dict[str, Any] | None) -> Episode:
+        row = Episode(
+            person_id=self.person_id,
+            created_at=datetime.now(UTC),
+            **self._columns(entry, assessment),
+        )
+        row.sites, row.remedies = self._children(entry)
         return row
 
     def add(
@@ -208,9 +226,8 @@ class Diary:
             s.add(row)
             s.flush()
             if assess_with is not None:
-                result = assess_with(s.connection())
-                row.level = result.get("triage", {}).get("level")
-                row.assessment = json.dumps(result, ensure_ascii=False)
+                for name, value in self._assessment_columns(assess_with(s.connection())).items():
+                    setattr(row, name, value)
                 s.flush()
             return SavedEpisode.from_row(row)
 
@@ -235,22 +252,7 @@ class Diary:
     def _insert_batch(self, conn: Any, batch: list[EpisodeIn]) -> int:
         now = datetime.now(UTC)
         rows = [
-            {
-                "person_id": self.person_id,
-                "started_at": e.started_at,
-                "duration_seconds": e.duration_seconds,
-                "severity": e.severity,
-                "feel": e.feel,
-                "trigger": e.trigger,
-                "notes": e.notes,
-                "text": e.text,
-                "at_night": e.night(),
-                "after_exercise": e.after_exercise,
-                "woke": e.woke,
-                "level": None,
-                "assessment": None,
-                "created_at": now,
-            }
+            {"person_id": self.person_id, "created_at": now, **self._columns(e, None)}
             for e in batch
         ]
         ids = (
@@ -280,26 +282,10 @@ class Diary:
         """Replace an episode's content, keeping its id."""
         with self._guard(), self._session() as s, s.begin():
             row = self._own(s, episode_id)
-            new = self._row(
-                entry, assessment or (json.loads(row.assessment) if row.assessment else None)
-            )
-            for field in (
-                "started_at",
-                "duration_seconds",
-                "severity",
-                "feel",
-                "trigger",
-                "notes",
-                "text",
-                "at_night",
-                "after_exercise",
-                "woke",
-                "level",
-                "assessment",
-            ):
-                setattr(row, field, getattr(new, field))
-            row.sites = new.sites
-            row.remedies = new.remedies
+            kept = json.loads(row.assessment) if row.assessment else None
+            for name, value in self._columns(entry, assessment or kept).items():
+                setattr(row, name, value)
+            row.sites, row.remedies = self._children(entry)
             s.flush()
             return SavedEpisode.from_row(row)
 
