@@ -10,7 +10,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,11 +18,6 @@ from rich.table import Table
 
 from charley.cli.output import error, to_json
 from charley.errors import CharleyError, InputError
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from charley.assessment import Assessment
 
 DbOption = Annotated[
     str | None,
@@ -104,10 +99,9 @@ def log(
 
     Example: charley log "left calf cramp at 3am, 5 minutes, stretching helped a lot"
     """
-    from charley.assess import assess
     from charley.diary import episode_in
+    from charley.diary.assessing import Assessor
     from charley.diary.from_text import episode_from_findings
-    from charley.diary.patterns import summarize
     from charley.diary.when import parse_when
     from charley.findings import Findings
     from charley.inputs import clean_description
@@ -148,16 +142,9 @@ def log(
         if not data["sites"]:
             raise InputError("where was it? name a body site (e.g. calf) in words or with --site")
         entry = episode_in(data)
-        described = findings if findings.items else Findings.of(present=["symptom.cramp"])
-        got: list[Assessment] = []
-
-        def assess_in(conn: Connection) -> dict[str, Any]:
-            """Inside the saving transaction: the diary now includes this episode."""
-            got.append(assess(findings=described, diary=summarize(diary, conn=conn).findings()))
-            return got[-1].to_dict()
-
         with _open(db) as diary:
-            saved = diary.add(entry, assess_with=assess_in)
+            assessor = Assessor(diary, findings)
+            saved = diary.add(entry, assess_with=assessor)
     except CharleyError as exc:
         raise _fail(exc) from None
     if json_out:
@@ -168,7 +155,8 @@ def log(
     console.print(f"[green]Saved episode {saved.id}[/green]: {sites}, {moment}")
     from charley.cli.render import render
 
-    render(got[-1], console)
+    assert assessor.result is not None  # set inside the saving transaction
+    render(assessor.result, console)
 
 
 def history(
@@ -182,9 +170,8 @@ def history(
 
     Example: charley history --from "2026-11-01"
     """
-    from charley.assess import assess
+    from charley.diary.assessing import pattern_reasons
     from charley.diary.patterns import summarize
-    from charley.findings import Findings
 
     try:
         lo, hi = _range(start, end)
@@ -193,8 +180,7 @@ def history(
             recent = diary.list(start=lo, end=hi, limit=limit, newest_first=True)
     except CharleyError as exc:
         raise _fail(exc) from None
-    advice = assess(findings=Findings.of(present=["symptom.cramp"]), diary=pattern.findings())
-    diary_reasons = [r for r in advice.triage.reasons if r.rule.startswith("diary_")]
+    diary_reasons = pattern_reasons(pattern)
     if json_out:
         print(
             to_json(

@@ -40,17 +40,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from charley.assess import assess
+from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.entries import episode_in, known_sites
 from charley.diary.people import person_for_token
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import CharleyError, InputError, NotFoundError
-from charley.findings import Findings
 from charley.inputs import MAX_CHARS, clean_description
 from charley.interview import Answer, next_step
 from charley.knowledge import load_knowledge
 from charley.knowledge.schema import Source
 from charley.web.deps import engine
-from charley.web.routes.episodes import _assessor
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "charley_token"
@@ -391,8 +390,7 @@ def _diary_view(request: Request, pid: int) -> dict[str, Any]:
     with Diary(engine=engine(request), person_id=pid) as diary:
         pattern = summarize(diary)
         recent = diary.list(limit=RECENT, newest_first=True)
-    advice = assess(findings=Findings.of(present=["symptom.cramp"]), diary=pattern.findings())
-    reasons = [r.to_dict() for r in advice.triage.reasons if r.rule.startswith("diary_")]
+    reasons = [r.to_dict() for r in pattern_reasons(pattern)]
     return {"pattern": pattern, "recent": recent, "advice": reasons}
 
 
@@ -584,7 +582,7 @@ def _from_episode_error(exc: InputError) -> Invalid:
 def _save(request: Request, pid: int, data: dict[str, Any]) -> SavedEpisode:
     entry = episode_in(data)
     with Diary(engine=engine(request), person_id=pid) as diary:
-        return diary.add(entry, assess_with=_assessor(diary, entry))
+        return diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
 
 
 async def log_episode(request: Request) -> Response:

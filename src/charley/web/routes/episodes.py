@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy import Connection
 
-from charley.assess import assess
+from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import summarize
-from charley.diary.store import Diary
 from charley.errors import NotFoundError
-from charley.findings import Findings
-from charley.parse import parse
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
 from charley.web.schemas import TimeLimit, error_responses
@@ -34,23 +30,11 @@ def _episode_id(episode_id: int) -> int:
     return episode_id
 
 
-def _assessor(diary: Diary, entry: EpisodeIn) -> Any:
-    described = parse(entry.text) if entry.text else Findings.of(present=["symptom.cramp"])
-    if not described.items:
-        described = Findings.of(present=["symptom.cramp"])
-
-    def assess_in(conn: Connection) -> dict[str, Any]:
-        pattern = summarize(diary, conn=conn)
-        return assess(findings=described, diary=pattern.findings()).to_dict()
-
-    return assess_in
-
-
 @router.post("", status_code=201, summary="Record an episode", responses=BODY_ERRORS)
 def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
     taken into account, in one transaction."""
-    saved = diary.add(entry, assess_with=_assessor(diary, entry))
+    saved = diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
     return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
 
 
@@ -71,13 +55,10 @@ def summary(diary: DiaryDep) -> Response:
     """Per week, at night, after exercise, longest, trend, remedies ranked, and
     what the pattern means for the advice."""
     pattern = summarize(diary)
-    advice = assess(findings=Findings.of(present=["symptom.cramp"]), diary=pattern.findings())
     return json_response(
         {
             "pattern": pattern.to_dict(),
-            "diary_advice": [
-                r.to_dict() for r in advice.triage.reasons if r.rule.startswith("diary_")
-            ],
+            "diary_advice": [r.to_dict() for r in pattern_reasons(pattern)],
         }
     )
 
