@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from charley.diary.entries import EpisodeIn, episode_in
+from charley.diary.entries import EpisodeIn, episode_in, listing
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import InputError
 
@@ -41,7 +41,6 @@ COLUMNS = (
 REQUIRED = ("started_at", "sites")
 TRIMMED = ("started_at", "duration_seconds", "severity", "at_night", "after_exercise", "woke")
 IGNORED = ("level",)  # the assessment's level: shown for reading, not imported
-SHOWN_PROBLEMS = 5
 
 
 def export_csv(
@@ -141,9 +140,7 @@ def read_csv(data: str) -> list[EpisodeIn]:
         except InputError as exc:
             problems.append(f"line {line}: {exc}")
     if problems:
-        more = len(problems) - SHOWN_PROBLEMS
-        tail = f"; … and {more} more problem(s)" if more > 0 else ""
-        raise InputError("; ".join(problems[:SHOWN_PROBLEMS]) + tail)
+        raise InputError(listing(problems, what="problem(s)"))
     return entries
 
 

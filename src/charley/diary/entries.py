@@ -137,6 +137,16 @@ def episode_in(data: dict[str, Any]) -> EpisodeIn:
         raise InputError(describe(exc)) from None
 
 
+SHOWN_PROBLEMS = 5
+
+
+def listing(problems: list[str], *, what: str = "") -> str:
+    """The first few problems on one line, and how many more there are."""
+    more = len(problems) - SHOWN_PROBLEMS
+    tail = f"; … and {more} more{' ' + what if what else ''}" if more > 0 else ""
+    return "; ".join(problems[:SHOWN_PROBLEMS]) + tail
+
+
 def describe(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():

@@ -36,7 +36,7 @@ from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
 from pydantic import ValidationError
 
-from charley.diary.entries import EpisodeIn, episode_in
+from charley.diary.entries import EpisodeIn, episode_in, listing
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import DiaryError, InputError
 
@@ -60,7 +60,6 @@ BUNDLE_TYPES = (
 )
 VOID = ("entered-in-error", "cancelled")
 SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400}
-SHOWN_PROBLEMS = 5
 
 # charley's component codes: (code, display)
 SITE = ("site", "Body site and side")
@@ -179,9 +178,7 @@ def read_fhir(data: str) -> list[EpisodeIn]:
         except InputError as exc:
             problems.append(f"entry {index}: {exc}")
     if problems:
-        more = len(problems) - SHOWN_PROBLEMS
-        tail = f"; … and {more} more problem(s)" if more > 0 else ""
-        raise InputError("; ".join(problems[:SHOWN_PROBLEMS]) + tail)
+        raise InputError(listing(problems, what="problem(s)"))
     return entries
 
 
@@ -192,10 +189,9 @@ def _problem(exc: Exception) -> str:
         parts = [
             f"{'.'.join(str(p) for p in err['loc']) or 'Bundle'}: "
             + " ".join(str(err["msg"]).removeprefix("Value error, ").split())
-            for err in errors[:SHOWN_PROBLEMS]
+            for err in errors
         ]
-        more = len(errors) - SHOWN_PROBLEMS
-        return "; ".join(parts) + (f"; … and {more} more" if more > 0 else "")
+        return listing(parts)
     if isinstance(exc, KeyError):
         return f"unknown resource type ({exc.args[0]})"
     return " ".join(str(exc).split())
