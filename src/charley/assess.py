@@ -16,7 +16,7 @@ from charley.errors import InputError, UnknownFindingError
 from charley.findings import Findings
 from charley.knowledge import KnowledgeBase, load_knowledge
 from charley.parse import parse
-from charley.triage import TriageResult, facts_for, triage
+from charley.triage import RANK, TriageResult, facts_for, triage
 
 __all__ = ["Assessment", "assess"]
 
@@ -108,14 +108,8 @@ def _reasons(
     if not result.assessable:
         fb = kb.triage.fallback
         reasons.append(Reason(fb.reason, (), advice.cite(kb, fb.citations), fb.id, fb.level))
-    reasons.sort(key=lambda r: _rank(r.level), reverse=True)
+    reasons.sort(key=lambda r: RANK[r.level], reverse=True)
     return tuple(reasons)
-
-
-def _rank(level: str) -> int:
-    from charley.triage import RANK
-
-    return RANK[level]
 
 
 def _questions(
