@@ -9,7 +9,7 @@ EXAMPLE ?= My left calf cramped at 3am for about two minutes and eased when I st
 DEMO_DB ?= sqlite:///.demo/diary.sqlite3
 PG_INITDB ?= /usr/lib/postgresql/*/bin/initdb
 
-.PHONY: setup run test lint kb-check pg-server browser bench clean
+.PHONY: setup run test lint kb-check pg-server load-tool browser bench clean
 
 setup: $(VENV)/.installed
 
@@ -36,40 +36,38 @@ kb-check: setup
 		$(BIN)/charley kb check; \
 	fi
 
-# The diary's tests (and bench) start a throwaway PostgreSQL server: make sure its
-# binaries are there, installing Debian's `postgresql` only when they are missing.
-pg-server:
-	@if ls $(PG_INITDB) >/dev/null 2>&1; then \
+# Debian packages that tests and benchmarks need, installed only when missing:
+# $(call apt-ensure,WHAT,SHELL TEST THAT IT IS THERE,PACKAGE)
+define apt-ensure
+	@if $(2) >/dev/null 2>&1; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(3); \
 	elif command -v sudo >/dev/null 2>&1; then \
-		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $(3); \
 	else \
-		echo "pg-server: the PostgreSQL server is missing (no $(PG_INITDB))" \
-			"and this user cannot install it; as root run: apt-get install -y postgresql" >&2; \
+		echo "$(1) is missing and this user cannot install it;" \
+			"as root run: apt-get install -y $(3)" >&2; \
 		exit 1; \
 	fi
+endef
 
-# The web page's browser tests drive Debian's Chromium (never `playwright install`):
-# install it only when /usr/bin/chromium is missing.
+# The diary's tests (and bench) start a throwaway PostgreSQL server.
+pg-server:
+	$(call apt-ensure,the PostgreSQL server ($(PG_INITDB)),ls $(PG_INITDB),postgresql)
+
+# The web page's browser tests drive Debian's Chromium (never `playwright install`).
 browser:
-	@if [ -x /usr/bin/chromium ]; then \
-		:; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	elif command -v sudo >/dev/null 2>&1; then \
-		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	else \
-		echo "browser: /usr/bin/chromium is missing and this user cannot install it;" \
-			"as root run: apt-get install -y chromium" >&2; \
-		exit 1; \
-	fi
+	$(call apt-ensure,/usr/bin/chromium,test -x /usr/bin/chromium,chromium)
+
+# bench/bench_http.py loads the server with wrk.
+load-tool:
+	$(call apt-ensure,wrk,command -v wrk,wrk)
 
 test: setup lint kb-check pg-server browser
 	$(BIN)/python -m pytest
 
-bench: setup pg-server
+bench: setup pg-server load-tool
 	@for script in bench/bench_*.py; do \
 		echo "== $$script"; \
 		$(BIN)/python "$$script" || exit 1; \
