@@ -90,6 +90,15 @@ def test_recurring_cramps_in_the_diary_change_the_advice(db: str) -> None:
     assert "3.5 a week" in recurring["statement"]
 
 
+def test_the_readable_answer_keeps_diary_figures_apart_from_what_was_said(db: str) -> None:
+    result = runner.invoke(app, ["log", "--db", db, "right calf cramp for 2 minutes"])
+    assert result.exit_code == 0, result.stderr
+    out = " ".join(result.stdout.split())
+    said = out.split("said:", 1)[1].split("from your diary:", 1)[0]
+    assert "episode" not in said
+    assert "from your diary: 1 episode in the last 14 days" in out
+
+
 def test_a_single_cramp_stays_self_care(db: str) -> None:
     saved = log(db, "right calf cramp last night for 2 minutes, eased with stretching")
     assert saved["assessment"]["triage"]["level"] == "self_care"

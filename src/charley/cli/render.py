@@ -75,10 +75,12 @@ def render(a: Assessment, console: Console) -> None:
         "Questions that could change this answer",
         [Text(f"• {q.text}", style="bold") for q in a.questions],
     )
+    # The diary's figures are counted, not said: they get a line of their own.
+    diary = [f.evidence or f.id for f in a.findings.items if f.id.startswith("diary.")]
     present = [
         f.evidence or f.id
         for f in a.findings.items
-        if f.state == "present" and f.context == "current"
+        if f.state == "present" and f.context == "current" and not f.id.startswith("diary.")
     ]
     absent = [f.evidence or f.id for f in a.findings.items if f.state == "absent"]
     past = [f.evidence or f.id for f in a.findings.items if f.context != "current"]
@@ -89,6 +91,8 @@ def render(a: Assessment, console: Console) -> None:
         understood.append(Text(f"ruled out: {'; '.join(absent)}"))
     if past:
         understood.append(Text(f"past or hypothetical (not counted now): {'; '.join(past)}"))
+    if diary:
+        understood.append(Text(f"from your diary: {'; '.join(diary)}"))
     parts += _section("What charley understood", understood)
     console.print(Panel(Group(*parts), border_style=STYLE[level].split()[-1], expand=False))
     console.print(Padding(Text(a.disclaimer, style="dim"), (0, 1)))

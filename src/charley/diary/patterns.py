@@ -85,7 +85,7 @@ class Pattern:
             Finding(
                 "diary.per_week",
                 "present",
-                f"{self.recent_episodes} episodes in the last {days} days "
+                f"{_count(self.recent_episodes, 'episode')} in the last {days} days "
                 f"({self.recent_per_week:.1f} a week)",
                 value=round(self.recent_per_week, 2),
             ),
@@ -104,11 +104,15 @@ class Pattern:
             Finding(
                 "diary.run_days",
                 "present",
-                f"episodes on {self.recent_run_days} days in a row",
+                f"episodes on {_count(self.recent_run_days, 'day')} in a row",
                 value=float(self.recent_run_days),
             ),
         ]
         return Findings(tuple(items))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _trend(last: int, previous: int) -> str:
