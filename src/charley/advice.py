@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from charley.assessment import Advice, CauseAnswer, Cited, KindAnswer, See
 from charley.knowledge import KnowledgeBase
-from charley.knowledge.conditions import Facts, evaluate, supporting
+from charley.knowledge.conditions import Facts, supporting
 from charley.knowledge.schema import Citation, Fact
 from charley.triage import TriageResult
 
@@ -21,8 +21,19 @@ HOME_CARE_LEVELS = ("self_care", "consultation", "consultation_24")
 RULE_BONUS = 1000
 
 
+_CITED: dict[int, tuple[tuple[Citation, ...], tuple[Cited, ...]]] = {}
+
+
 def cite(kb: KnowledgeBase, citations: tuple[Citation, ...]) -> tuple[Cited, ...]:
-    return tuple(Cited(c, kb.sources[c.source]) for c in citations)
+    """The citations with their sources resolved. Made once per list: the
+    knowledge never changes while it is loaded, and a list belongs to one
+    loaded knowledge base (the entry keeps the list, so its id stays its own)."""
+    hit = _CITED.get(id(citations))
+    if hit is not None and hit[0] is citations:
+        return hit[1]
+    cited = tuple(Cited(c, kb.sources[c.source]) for c in citations)
+    _CITED[id(citations)] = (citations, cited)
+    return cited
 
 
 def labels(kb: KnowledgeBase, ids: tuple[str, ...] | list[str]) -> str:
@@ -38,9 +49,8 @@ def rank_kinds(kb: KnowledgeBase, facts: Facts, result: TriageResult) -> tuple[K
         for k in fired.rule.kinds:
             if k not in scored or scored[k][0] < score:
                 scored[k] = (score, fired.rule.reason, fired.findings)
-    for kind in kb.kinds.values():
-        cond = kb.cond("kind", kind.id)
-        if kind.id not in scored and evaluate(cond, facts):
+    for _, kind, cond in kb.screens["kind"].holding(facts):
+        if kind.id not in scored:
             found = tuple(dict.fromkeys(supporting(cond, facts)))
             scored[kind.id] = (kind.weight, f"Suggested by: {labels(kb, found)}.", found)
     order = sorted(scored.items(), key=lambda kv: kv[1][0], reverse=True)[:MAX_KINDS]
@@ -60,13 +70,14 @@ def rank_kinds(kb: KnowledgeBase, facts: Facts, result: TriageResult) -> tuple[K
 def _matching(
     kb: KnowledgeBase, section: str, facts_list: tuple[Fact, ...], facts: Facts
 ) -> list[tuple[Fact, tuple[str, ...]]]:
+    holding = {fact.id: cond for _, fact, cond in kb.screens[section].holding(facts)}
     out: list[tuple[Fact, tuple[str, ...]]] = []
     for fact in facts_list:
         if fact.when is None:
             out.append((fact, ()))
             continue
-        cond = kb.cond(section, fact.id)
-        if evaluate(cond, facts):
+        cond = holding.get(fact.id)
+        if cond is not None:
             found = supporting(cond, facts)
             out.append((fact, tuple(f for f in dict.fromkeys(found) if f in kb.findings)))
     return out
@@ -123,11 +134,9 @@ def prevention(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...
 
 def see(kb: KnowledgeBase, facts: Facts, result: TriageResult) -> tuple[See, ...]:
     wanted = {s for f in result.fired for s in f.rule.see}
+    wanted.update(fact.id for _, fact, _ in kb.screens["specialists"].holding(facts))
     out: list[See] = []
     for fact in kb.profile.specialists:
-        applies = fact.id in wanted
-        if not applies and fact.when is not None:
-            applies = evaluate(kb.cond("specialists", fact.id), facts)
-        if applies:
+        if fact.id in wanted:
             out.append(See(fact.id, fact.label, fact.text))
     return tuple(out)

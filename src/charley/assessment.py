@@ -7,7 +7,7 @@ added, none renamed).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from operator import methodcaller
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
@@ -21,18 +21,25 @@ class Cited:
 
     citation: Citation
     source: Source
+    # its JSON, made once: the same citations come back in answer after answer
+    data: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.source.kind == "article":
+            data = {"source": self.source.id, "quote": self.citation.quote, "kind": "article"}
+        else:
+            data = {
+                "source": self.source.id,
+                "summary": self.citation.summary,
+                "kind": "guidance",
+                "publisher": self.source.publisher,
+                "title": self.source.title,
+                "url": self.source.url,
+            }
+        object.__setattr__(self, "data", data)
 
     def to_dict(self) -> dict[str, Any]:
-        if self.source.kind == "article":
-            return {"source": self.source.id, "quote": self.citation.quote, "kind": "article"}
-        return {
-            "source": self.source.id,
-            "summary": self.citation.summary,
-            "kind": "guidance",
-            "publisher": self.source.publisher,
-            "title": self.source.title,
-            "url": self.source.url,
-        }
+        return dict(self.data)
 
     def short(self) -> str:
         """One line for people: the source and its words."""

@@ -8,17 +8,17 @@ still unknown, the level is held at least at that open question's level.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from charley.findings import Findings
 from charley.knowledge import KnowledgeBase
-from charley.knowledge.conditions import Facts, evaluate, specificity, supporting
+from charley.knowledge.conditions import Facts, specificity, supporting
 from charley.knowledge.schema import LEVELS, Level, OpenQuestion, Rule
 
 RANK: dict[str, int] = {level: i for i, level in enumerate(LEVELS)}
 
 
-@dataclass(frozen=True, slots=True)
-class Fired:
+class Fired(NamedTuple):
     """A rule that fired, with the findings that made it fire."""
 
     rule: Rule
@@ -30,8 +30,7 @@ class Fired:
         return RANK[self.rule.level]
 
 
-@dataclass(frozen=True, slots=True)
-class Open:
+class Open(NamedTuple):
     """An open question: findings still unknown that could change the level."""
 
     question: OpenQuestion
@@ -73,7 +72,7 @@ def facts_for(findings: Findings, kb: KnowledgeBase) -> Facts:
     for fid in list(present):
         present.update(kb.implies.get(fid, ()))
     facts = Facts(frozenset(present), frozenset(absent - present), values, frozenset(history))
-    derived = {d.sets for d in kb.language.derivations if evaluate(kb.cond("derive", d.id), facts)}
+    derived = {d.sets for _, d, _ in kb.screens["derive"].holding(facts)}
     if derived - facts.present:
         closure = set(derived)
         for fid in derived:
@@ -85,18 +84,13 @@ def facts_for(findings: Findings, kb: KnowledgeBase) -> Facts:
 def triage(facts: Facts, kb: KnowledgeBase) -> TriageResult:
     """Apply every rule; the level is the highest any of them reaches."""
     fired: list[Fired] = []
-    for order, rule in enumerate(kb.triage.rules):
-        cond = kb.cond("rule", rule.id)
-        if evaluate(cond, facts):
-            found = tuple(dict.fromkeys(supporting(cond, facts)))
-            fired.append(Fired(rule, found, specificity(cond) * 1000 - order))
+    for order, rule, cond in kb.screens["rule"].holding(facts):
+        found = tuple(dict.fromkeys(supporting(cond, facts)))
+        fired.append(Fired(rule, found, specificity(cond) * 1000 - order))
     fired.sort(key=lambda f: (f.rank, f.specificity), reverse=True)
 
     opened: list[Open] = []
-    for q in kb.triage.open_questions:
-        cond = kb.cond("open", q.id)
-        if not evaluate(cond, facts):
-            continue
+    for _, q, cond in kb.screens["open"].holding(facts):
         unknown = tuple(a for a in q.ask if a not in facts.present and a not in facts.absent)
         if unknown:
             opened.append(Open(q, unknown, tuple(dict.fromkeys(supporting(cond, facts)))))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from charley.knowledge.conditions import Cond
+from charley.knowledge.conditions import Cond, Screen
 from charley.knowledge.lexicon import Lexicon
 from charley.knowledge.schema import FindingDef, Kind, Language, Profile, Source, Triage
 
@@ -14,7 +15,9 @@ class KnowledgeBase:
     """Everything charley knows, ready to use.
 
     `conds` holds every compiled condition, keyed "<section>:<id>"
-    (for example "rule:chest_pain", "kind:cramp", "relief:calf_stretch").
+    (for example "rule:chest_pain", "kind:cramp", "relief:calf_stretch");
+    `screens` holds the same conditions by section ("rule", "kind", "relief"…)
+    with their items, in written order, for finding the ones that hold.
     """
 
     digest: str
@@ -25,6 +28,7 @@ class KnowledgeBase:
     kinds: dict[str, Kind]
     profile: Profile
     conds: dict[str, Cond]
+    screens: dict[str, Screen[Any]]
     implies: dict[str, tuple[str, ...]]
     lexicon: Lexicon
 

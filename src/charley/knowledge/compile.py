@@ -13,7 +13,7 @@ from typing import Any
 
 from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
-from charley.knowledge.conditions import Cond, compile_condition, leaves
+from charley.knowledge.conditions import Cond, Screen, compile_condition, leaves
 from charley.knowledge.lexicon import Lexicon
 from charley.knowledge.schema import (
     LEVELS,
@@ -101,14 +101,18 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
 
     known = set(findings) | {f"level.{lv}" for lv in LEVELS} | {f"kind.{k}" for k in kinds}
     conds: dict[str, Cond] = {}
+    sections = ("derive", "kind", "rule", "open", *profile_sections(profile))
+    screened: dict[str, list[tuple[Any, Cond]]] = {section: [] for section in sections}
 
-    def add_cond(key: str, raw: Any, *, pseudo: bool = False) -> None:
+    def add_cond(section: str, item: Any, raw: Any, *, pseudo: bool = False) -> None:
+        key = f"{section}:{item.id}"
         cond = compile_condition(raw, key, problems)
         allowed = known if pseudo else set(findings)
         for leaf in leaves(cond):
             if leaf not in allowed:
                 problems.append(f"{key}: unknown finding {leaf!r}")
         conds[key] = cond
+        screened[section].append((item, cond))
 
     def check_citations(where: str, citations: tuple[Citation, ...]) -> None:
         if not citations:
@@ -134,13 +138,13 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         if unit.finding not in findings:
             problems.append(f"language.units.{unit_name}: unknown finding {unit.finding!r}")
     for d in language.derivations:
-        add_cond(f"derive:{d.id}", d.when)
+        add_cond("derive", d, d.when)
         if d.sets not in findings:
             problems.append(f"language.derivations.{d.id}: sets unknown finding {d.sets!r}")
 
     # kinds
     for k in kinds.values():
-        add_cond(f"kind:{k.id}", k.suggested_by)
+        add_cond("kind", k, k.suggested_by)
         check_citations(f"kinds.{k.id}", k.citations)
 
     # triage
@@ -154,7 +158,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
             problems.append(f"{where}: duplicate id")
         rule_ids.add(rule.id)
         if rule is not triage.fallback:
-            add_cond(f"rule:{rule.id}", rule.when)
+            add_cond("rule", rule, rule.when)
             if rule.row not in row_ids:
                 problems.append(f"{where}: unknown policy row {rule.row!r}")
             rows_used.add(rule.row)
@@ -174,7 +178,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     if set(triage.levels) != set(LEVELS):
         problems.append("triage.levels: must name exactly the five levels")
     for q in triage.open_questions:
-        add_cond(f"open:{q.id}", q.when)
+        add_cond("open", q, q.when)
         check_citations(f"triage.open_questions.{q.id}", q.citations)
         for a in q.ask:
             if a not in findings or not findings[a].question:
@@ -196,7 +200,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
             seen.add(fact.id)
             check_citations(where, fact.citations)
             if fact.when is not None:
-                add_cond(f"{section}:{fact.id}", fact.when, pseudo=True)
+                add_cond(section, fact, fact.when, pseudo=True)
             elif section == "relief":
                 problems.append(f"{where}: relief must say for whom (when)")
     for dis in profile.disagreements:
@@ -225,6 +229,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         kinds=kinds,
         profile=profile,
         conds=conds,
+        screens={section: Screen.build(pairs) for section, pairs in screened.items()},
         implies=implies,
         lexicon=lexicon,
     )

@@ -20,9 +20,10 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 Cond = tuple[Any, ...]
+T = TypeVar("T")
 
 _OPS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "eq": "=="}
 _LEAF_KEYS = {"absent": "a", "unknown": "u", "history": "h", "present": "p"}
@@ -157,3 +158,68 @@ def specificity(cond: Cond) -> int:
     if cond[0] == "all":
         return sum(len(c[1]) if c[0] == "allp" else 1 for c in cond[1])
     return 1
+
+
+def gate(cond: Cond) -> frozenset[str] | None:
+    """Findings of which at least one must be present for the condition to
+    hold, or None when it can hold without any (only "not", "absent",
+    "unknown" or "history" at its root)."""
+    tag = cond[0]
+    if tag in ("p", "v"):  # a stated number is only kept for a present finding
+        return frozenset((cond[1],))
+    if tag == "anyp":
+        return cond[1]  # type: ignore[no-any-return]
+    if tag == "allp":
+        return frozenset((cond[2][0],))
+    if tag == "all":
+        gates = [g for g in map(gate, cond[1]) if g is not None]
+        return min(gates, key=len) if gates else None
+    if tag == "any":
+        parts = [gate(c) for c in cond[1]]
+        if not parts or any(g is None for g in parts):
+            return None
+        return frozenset().union(*parts)  # type: ignore[arg-type]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Screen(Generic[T]):
+    """A list of items with conditions, indexed by their gates, so that only
+    the few conditions a person's present findings could make true are
+    evaluated: a description names a dozen findings, the knowledge has
+    hundreds of conditions."""
+
+    items: tuple[T, ...]
+    conds: tuple[Cond, ...]
+    by_finding: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]  # no gate: evaluated every time
+
+    @classmethod
+    def build(cls, pairs: list[tuple[T, Cond]]) -> Screen[T]:
+        by_finding: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, (_, cond) in enumerate(pairs):
+            g = gate(cond)
+            if g is None:
+                always.append(i)
+                continue
+            for fid in g:
+                by_finding.setdefault(fid, []).append(i)
+        return cls(
+            tuple(item for item, _ in pairs),
+            tuple(cond for _, cond in pairs),
+            {fid: tuple(ix) for fid, ix in by_finding.items()},
+            tuple(always),
+        )
+
+    def holding(self, facts: Facts) -> list[tuple[int, T, Cond]]:
+        """The items whose condition holds, in their written order, with
+        their position and condition."""
+        candidates = set(self.always)
+        lookup = self.by_finding.get
+        for fid in facts.present:
+            ix = lookup(fid)
+            if ix is not None:
+                candidates.update(ix)
+        conds, items = self.conds, self.items
+        return [(i, items[i], conds[i]) for i in sorted(candidates) if evaluate(conds[i], facts)]

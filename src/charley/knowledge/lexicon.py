@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 WORD = re.compile(r"[a-z_]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[.!?;:\n]|,")
 BOUNDARY = frozenset({".", "!", "?", ";", ":", "\n"})
@@ -27,11 +28,13 @@ Trie = dict[str, object]
 
 
 @dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-    comma_before: bool = False
+class Tokens:
+    """Words in order, each with where it stands in the text and whether a
+    comma came right before it."""
+
+    words: list[str]
+    spans: list[tuple[int, int]]
+    commas: list[bool]
 
 
 def normalise(text: str) -> str:
@@ -39,29 +42,35 @@ def normalise(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
 
 
-def tokenize(text: str, spellings: dict[str, str]) -> list[Token]:
+def tokenize(text: str, spellings: dict[str, str]) -> Tokens:
     """Split normalised text into words, numbers and sentence ends.
 
     Commas and hyphens vanish, so "stiff, painful neck" reads as
     "stiff painful neck" and "claw-like" as "claw like"; a comma is kept as
     a mark on the next word, because it ends the reach of "no".
+    Misspellings are put right ("cramo" -> "cramp"), and one word may become
+    two ("charleyhorse" -> "charley horse"), both keeping the word's place.
     """
-    tokens: list[Token] = []
+    found = list(WORD.finditer(text))
+    words = [m[0] for m in found]
+    if "," not in words and spellings.keys().isdisjoint(words):  # the usual case
+        return Tokens(words, [m.span() for m in found], [False] * len(words))
+    words, spans, commas = [], [], []
     comma = False
-    for m in WORD.finditer(text):
-        word = m.group()
+    for m in found:
+        word = m[0]
         if word == ",":
             comma = True
             continue
-        fixed = spellings.get(word, word)
-        for part in fixed.split():
-            tokens.append(Token(part, m.start(), m.end(), comma))
+        for part in spellings[word].split() if word in spellings else (word,):
+            words.append(part)
+            spans.append(m.span())
+            commas.append(comma)
             comma = False
-    return tokens
+    return Tokens(words, spans, commas)
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     first: int
     last: int
     anchors: tuple[int, ...]
@@ -82,7 +91,7 @@ class Lexicon:
         marked = normalise(phrase).replace("*", " _gap_ ")
         marked = marked.replace("<num>", " _num_ ").replace("<year>", " _year_ ")
         special = {"_gap_": GAP, "_num_": NUM, "_year_": YEAR}
-        words = [special.get(t.text, t.text) for t in tokenize(marked, spellings)]
+        words = [special.get(w, w) for w in tokenize(marked, spellings).words]
         if not words:
             raise ValueError(f"empty phrase {phrase!r}")
         for w in words:
@@ -96,6 +105,8 @@ class Lexicon:
             payloads.append(payload)  # type: ignore[attr-defined]
 
     def _edges(self, node: Trie, word: str) -> list[Trie]:
+        """The children of `node` that `word` leads to: the word itself, and
+        a number or year slot when the word is one."""
         out: list[Trie] = []
         child = node.get(word)
         if child is not None:
@@ -106,38 +117,69 @@ class Lexicon:
             out.append(node[YEAR])  # type: ignore[arg-type]
         return out
 
-    def longest(self, words: list[str], start: int, taken: list[bool]) -> Match | None:
-        """The longest phrase that starts at `start`, or None."""
-        best: Match | None = None
+    def longest(
+        self, words: list[str], start: int, taken: list[bool], numeric: list[bool] | None = None
+    ) -> Match | None:
+        """The longest phrase that starts at `start`, or None.
+
+        A depth-first walk; of phrases ending at the same word, the first
+        one reached wins. `numeric[i]` says word i can fill a number slot
+        (`scan` works it out once for all its walks); the plain next-word
+        step is written out in full because it is by far the most common.
+        """
+        if numeric is None:
+            numeric = self.numeric(words)
+        best: tuple[tuple[int, ...], list[Payload]] | None = None
+        best_last = -1
+        n = len(words)
         # Each state: (node, position, anchors so far)
         stack: list[tuple[Trie, int, tuple[int, ...]]] = [(self.root, start, ())]
+        push, pop = stack.append, stack.pop
         while stack:
-            node, pos, anchors = stack.pop()
-            if anchors and END in node and (best is None or anchors[-1] > best.last):
-                best = Match(anchors[0], anchors[-1], anchors, tuple(node[END]))  # type: ignore[arg-type]
-            if GAP in node and anchors:
-                gap_node: Trie = node[GAP]  # type: ignore[assignment]
-                for skip in range(1, GAP_MAX + 1):
-                    p = pos + skip - 1
-                    if p >= len(words) or words[p] in BOUNDARY:
-                        break
-                    nxt = pos + skip
-                    if nxt < len(words) and not taken[nxt]:
-                        for child in self._edges(gap_node, words[nxt]):
-                            stack.append((child, nxt + 1, (*anchors, nxt)))
-            if pos < len(words) and not taken[pos]:
-                for child in self._edges(node, words[pos]):
-                    stack.append((child, pos + 1, (*anchors, pos)))
-        return best
+            node, pos, anchors = pop()
+            if anchors:
+                payloads = node.get(END)
+                if payloads is not None and anchors[-1] > best_last:
+                    best_last = anchors[-1]
+                    best = (anchors, payloads)  # type: ignore[assignment]
+                gap_node = node.get(GAP)
+                if gap_node is not None:
+                    for skip in range(1, GAP_MAX + 1):
+                        p = pos + skip - 1
+                        if p >= n or words[p] in BOUNDARY:
+                            break
+                        nxt = pos + skip
+                        if nxt < n and not taken[nxt]:
+                            for child in self._edges(gap_node, words[nxt]):  # type: ignore[arg-type]
+                                push((child, nxt + 1, (*anchors, nxt)))
+            if pos < n and not taken[pos]:
+                if numeric[pos]:
+                    for child in self._edges(node, words[pos]):
+                        push((child, pos + 1, (*anchors, pos)))
+                else:
+                    nxt_node = node.get(words[pos])
+                    if nxt_node is not None:
+                        push((nxt_node, pos + 1, (*anchors, pos)))  # type: ignore[arg-type]
+        if best is None:
+            return None
+        return Match(best[0][0], best_last, best[0], tuple(best[1]))
+
+    def numeric(self, words: list[str]) -> list[bool]:
+        """Which words can fill a number or year slot."""
+        numbers = self.numbers
+        return [w in numbers or w[:1].isdigit() for w in words]
 
     def scan(self, words: list[str]) -> list[Match]:
         """Left to right, the longest phrase at each position not yet taken."""
         taken = [False] * len(words)
         found: list[Match] = []
-        for i in range(len(words)):
-            if taken[i] or words[i] in BOUNDARY:
+        root = self.root
+        numeric = self.numeric(words)
+        for i, word in enumerate(words):
+            # most words start no phrase: skip them without a walk
+            if taken[i] or word in BOUNDARY or (word not in root and not numeric[i]):
                 continue
-            m = self.longest(words, i, taken)
+            m = self.longest(words, i, taken, numeric)
             if m is not None:
                 for a in m.anchors:
                     taken[a] = True

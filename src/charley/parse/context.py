@@ -9,23 +9,21 @@ puts every part of that clause in the past.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from charley.knowledge.lexicon import BOUNDARY, Match
 
 HISTORY_SCOPE = 25
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     category: str
     direction: str
     first: int
     last: int
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     """A finding phrase as read in its context."""
 
     finding: str

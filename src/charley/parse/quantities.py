@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from charley.knowledge.schema import Language
 
 MORE_THAN = 1.01  # "over an hour" is a little more than an hour
+_DIGIT = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     finding: str
     value: float
     start: int
@@ -39,7 +40,8 @@ class Grammar:
     since: re.Pattern[str]
     units: dict[str, tuple[str, float]]
     periods: dict[str, float]
-    unit_words: tuple[str, ...]
+    has_per_period: re.Pattern[str]  # anchors: one C-level search instead of
+    has_unit: re.Pattern[str]  # a Python loop over the words
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
@@ -55,14 +57,37 @@ def grammar_for(language: Language) -> Grammar:
     return grammar
 
 
+def either(words: list[str] | tuple[str, ...]) -> str:
+    """A regex for any one of `words`, written as a letter trie:
+    "a|an|a few" becomes "a(?:n|\\ few)?". It matches what the plain
+    alternation sorted longest first matches (a longer word is always tried
+    before a word it starts with, and words that differ cannot both match at
+    one place), but the regex engine rejects a place at its first letter
+    instead of trying every word there: several times faster on a sentence."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(trie) + ")"
+
+
 def _build_grammar(language: Language) -> Grammar:
-    words = sorted(language.numbers, key=len, reverse=True)
-    num = r"(?:\d+(?:\.\d+)?|" + "|".join(re.escape(w) for w in words) + r")"
+    num = r"(?:\d+(?:\.\d+)?|" + either(tuple(language.numbers)) + r")"
     unit_of: dict[str, tuple[str, float]] = {}
     for unit in language.units.values():
         for w in unit.words:
             unit_of[w] = (unit.finding, unit.factor)
-    unit_words = "|".join(sorted(map(re.escape, unit_of), key=len, reverse=True))
+    unit_words = either(tuple(unit_of))
     periods = "|".join(map(re.escape, language.periods))
     days = "|".join(map(re.escape, language.weekdays))
     return Grammar(
@@ -102,7 +127,8 @@ def _build_grammar(language: Language) -> Grammar:
         ),
         units=unit_of,
         periods=dict(language.periods),
-        unit_words=tuple(unit_of),
+        has_per_period=re.compile(rf"(?:a|per|each|every)\s+(?:{periods})"),
+        has_unit=re.compile(unit_words),
     )
 
 
@@ -133,7 +159,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
 
     # Each pattern needs an anchor (a digit, "pregnant", a unit word…): a cheap
     # substring test first skips the regexes that cannot match.
-    digits = any(ch.isdigit() for ch in text)
+    digits = _DIGIT.search(text) is not None
     for pattern in g.age if digits else ():
         for m in list(pattern.finditer(text)):
             age = float(m.group(1))
@@ -153,19 +179,19 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
                 take("temperature.celsius", round(t, 1), m)
     for m in list(g.severity.finditer(text)) if "10" in text else ():
         take("pain.severity", min(float(m.group(1)), 10.0), m)
-    periods = any(p in text for p in g.periods)
+    periods = g.has_per_period.search(text) is not None  # "a week", "per night"
     for m in list(g.frequency.finditer(text)) if periods else ():
         low, high = _number(g, m.group(1)), _number(g, m.group(2))
         n = max(x for x in (low, high, 0.0) if x is not None)
         if n > 0:
             take("frequency.per_week", round(n * g.periods[m.group(3)], 2), m)
-    every = "every" in text or "each" in text or "ly" in text
+    every = "every" in text or "each" in text or "nightly" in text or "daily" in text
     for m in list(g.every.finditer(text)) if every else ():
         take("frequency.per_week", 7.0, m)
     for m in list(g.one_or_two.finditer(text)) if " or two" in text else ():
         finding, factor = g.units[m.group(1)]
         take(finding, round(2 * factor, 3), m)
-    units = any(w in text for w in g.unit_words)
+    units = g.has_unit.search(text) is not None
     for m in list(g.duration.finditer(text)) if units else ():
         finding, factor = g.units[m.group(4)]
         if m.group(5) and finding == "course.days" and factor >= 365:

@@ -25,9 +25,8 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     norm = normalise(text)
     quantities, rest = extract(norm, lang)
     tokens = tokenize(rest, lang.spellings)
-    words = [t.text for t in tokens]
-    commas = [t.comma_before for t in tokens]
-    reads = read_context(words, commas, kb.lexicon.scan(words), lang.max_scope)
+    words = tokens.words
+    reads = read_context(words, tokens.commas, kb.lexicon.scan(words), lang.max_scope)
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
@@ -43,7 +42,7 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         if key in seen:
             continue
         seen.add(key)
-        start, end = tokens[r.first].start, tokens[r.last].end
+        start, end = tokens.spans[r.first][0], tokens.spans[r.last][1]
         located.append((start, Finding(r.finding, r.state, text[start:end], r.context)))  # type: ignore[arg-type]
     located.sort(key=lambda pair: pair[0])
     return Findings(tuple(f for _, f in located))
