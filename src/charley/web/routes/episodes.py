@@ -12,6 +12,7 @@ from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import summarize
 from charley.errors import NotFoundError
+from charley.web.answers import EpisodesOut, SavedEpisodeOut, SummaryOut, ok
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
 from charley.web.schemas import TimeLimit, error_responses
@@ -30,7 +31,12 @@ def _episode_id(episode_id: int) -> int:
     return episode_id
 
 
-@router.post("", status_code=201, summary="Record an episode", responses=BODY_ERRORS)
+@router.post(
+    "",
+    status_code=201,
+    summary="Record an episode",
+    responses=ok(SavedEpisodeOut, "Saved, with its assessment.", 201) | BODY_ERRORS,
+)
 def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
     taken into account, in one transaction."""
@@ -38,7 +44,11 @@ def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
     return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
 
 
-@router.get("", summary="List episodes", responses=error_responses(422))
+@router.get(
+    "",
+    summary="List episodes",
+    responses=ok(EpisodesOut, "The episodes, oldest first.") | error_responses(422),
+)
 def list_episodes(
     diary: DiaryDep,
     start: Annotated[TimeLimit | None, Query(alias="from")] = None,
@@ -50,7 +60,11 @@ def list_episodes(
     return json_response({"episodes": [e.to_dict() for e in rows]})
 
 
-@router.get("/summary", summary="The diary's pattern")
+@router.get(
+    "/summary",
+    summary="The diary's pattern",
+    responses=ok(SummaryOut, "The pattern and what it means for the advice."),
+)
 def summary(diary: DiaryDep) -> Response:
     """Per week, at night, after exercise, longest, trend, remedies ranked, and
     what the pattern means for the advice."""
@@ -118,13 +132,21 @@ def chart(diary: DiaryDep) -> Response:
         return Response(path.read_bytes(), media_type="image/svg+xml")
 
 
-@router.get("/{episode_id}", summary="One episode", responses=ID_ERRORS)
+@router.get(
+    "/{episode_id}",
+    summary="One episode",
+    responses=ok(SavedEpisodeOut, "The episode, with its assessment.") | ID_ERRORS,
+)
 def get_episode(episode_id: int, diary: DiaryDep) -> Response:
     saved = diary.get(_episode_id(episode_id))
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
-@router.put("/{episode_id}", summary="Replace an episode", responses=ID_ERRORS | BODY_ERRORS)
+@router.put(
+    "/{episode_id}",
+    summary="Replace an episode",
+    responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
+)
 def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
     saved = diary.update(_episode_id(episode_id), entry)
     return json_response(saved.to_dict() | {"assessment": saved.assessment})

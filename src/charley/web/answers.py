@@ -1,0 +1,216 @@
+"""The bodies of successful answers, as the OpenAPI document describes them.
+
+The routes answer with what the engine's own `to_dict()` builds (PRODUCT.md's
+contract); these models only tell API users, and schemathesis, what that JSON
+holds. They are not used to build or check answers at run time, so they cost
+nothing per request; `tests/api/test_answers.py` checks that real answers fit
+them, key for key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from charley.knowledge.schema import Level
+
+
+class ArticleCitation(BaseModel):
+    """One of the four articles, with a short verbatim quote."""
+
+    source: str = Field(examples=["001_e0250afc5b5f3852.txt"])
+    kind: Literal["article"]
+    quote: str
+
+
+class GuidanceCitation(BaseModel):
+    """Outside guidance (NHS, NICE CKS, …), with charley's own summary of it."""
+
+    source: str
+    kind: Literal["guidance"]
+    summary: str
+    publisher: str
+    title: str
+    url: str
+
+
+Citation = Annotated[ArticleCitation | GuidanceCitation, Field(discriminator="kind")]
+
+
+class ReasonOut(BaseModel):
+    statement: str
+    findings: list[str]
+    citations: list[Citation]
+    rule: str
+    level: Level
+
+
+class TriageOut(BaseModel):
+    level: Level
+    label: str
+    reasons: list[ReasonOut] = Field(description="Most urgent first.")
+    rules: list[str] = Field(description="The ids of the reasons' rules, in the same order.")
+
+
+class KindOut(BaseModel):
+    id: str
+    label: str
+    icd10: str
+    why: str
+    findings: list[str]
+    citations: list[Citation]
+
+
+class CauseOut(BaseModel):
+    id: str
+    label: str
+    why: str
+    findings: list[str]
+    citations: list[Citation]
+
+
+class AdviceOut(BaseModel):
+    id: str
+    text: str
+    citations: list[Citation]
+
+
+class SeeOut(BaseModel):
+    id: str
+    label: str
+    text: str
+
+
+class QuestionOut(BaseModel):
+    id: str = Field(description="The finding it asks about; answer it by this id.")
+    text: str
+    why: str
+
+
+class FindingOut(BaseModel):
+    id: str
+    state: Literal["present", "absent", "unknown"]
+    evidence: str = Field(description="The words that showed it.")
+    context: Literal["history", "hypothetical"] | None = Field(
+        None, description="Only when not current: past history, or only a worry."
+    )
+    value: float | None = Field(None, description="A stated number (minutes, °C, …).")
+
+
+class AssessmentOut(BaseModel):
+    """charley's whole answer: how urgent, what it likely is, what to do, whom to see."""
+
+    triage: TriageOut
+    kinds: list[KindOut]
+    causes: list[CauseOut]
+    relief: list[AdviceOut] = Field(description="Empty when the answer is emergency help.")
+    prevention: list[AdviceOut]
+    see: list[SeeOut]
+    questions: list[QuestionOut] = Field(description="Asked because their answer could matter.")
+    findings: list[FindingOut]
+    disclaimer: str
+
+
+class ParseOut(BaseModel):
+    findings: list[FindingOut]
+
+
+class InterviewOut(BaseModel):
+    done: bool
+    question: QuestionOut | None = Field(description="The next question, until done.")
+    level: Level = Field(description="The level so far.")
+    asked: int
+    remaining: int
+    assessment: AssessmentOut | None = Field(description="Once done.")
+
+
+class SiteOut(BaseModel):
+    site: str
+    side: str
+
+
+class RemedyOut(BaseModel):
+    remedy: str
+    relief: int = Field(description="0 not at all … 4 completely.")
+
+
+class EpisodeOut(BaseModel):
+    id: int
+    started_at: str = Field(description="ISO 8601, UTC.")
+    sites: list[SiteOut]
+    duration_seconds: float | None
+    severity: int | None
+    feel: str | None
+    trigger: str | None
+    remedies: list[RemedyOut]
+    notes: str
+    text: str | None
+    at_night: bool
+    after_exercise: bool
+    woke: bool
+    level: Level | None = Field(description="The level its assessment gave.")
+
+
+class SavedEpisodeOut(EpisodeOut):
+    assessment: AssessmentOut | None = Field(
+        description="The assessment it got when saved, with the diary taken into account."
+    )
+
+
+class EpisodesOut(BaseModel):
+    episodes: list[EpisodeOut]
+
+
+class RemedyRankOut(BaseModel):
+    remedy: str
+    mean_relief: float
+    tried: int
+
+
+class SiteCountOut(BaseModel):
+    site: str
+    episodes: int
+
+
+class RecentOut(BaseModel):
+    days: int
+    episodes: int
+    per_week: float
+    nights: int
+    woke_nights: int
+    run_days: int = Field(description="The longest run of days in a row with an episode.")
+
+
+class PatternOut(BaseModel):
+    episodes: int
+    first: str | None
+    last: str | None
+    per_week: float
+    night_share: float
+    exercise_share: float
+    longest_seconds: float | None
+    last_4_weeks: int
+    previous_4_weeks: int
+    trend: str
+    remedies: list[RemedyRankOut] = Field(description="What helped most first.")
+    sites: list[SiteCountOut]
+    recent: RecentOut
+
+
+class SummaryOut(BaseModel):
+    pattern: PatternOut
+    diary_advice: list[ReasonOut] = Field(
+        description="What the pattern means for the advice (for example: see a doctor)."
+    )
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+def ok(
+    model: type[BaseModel], description: str, status: int = 200
+) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI `responses` entry for a successful answer with this body."""
+    return {status: {"model": model, "description": description}}
