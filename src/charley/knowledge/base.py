@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from charley.knowledge.conditions import Cond, Screen
+from charley.knowledge.conditions import Screen
 from charley.knowledge.lexicon import Lexicon
 from charley.knowledge.schema import FindingDef, Kind, Language, Profile, Source, Triage
 
@@ -14,10 +14,8 @@ from charley.knowledge.schema import FindingDef, Kind, Language, Profile, Source
 class KnowledgeBase:
     """Everything charley knows, ready to use.
 
-    `conds` holds every compiled condition, keyed "<section>:<id>"
-    (for example "rule:chest_pain", "kind:cramp", "relief:calf_stretch");
-    `screens` holds the same conditions by section ("rule", "kind", "relief"…)
-    with their items, in written order, for finding the ones that hold.
+    `screens` holds every compiled condition by section ("rule", "kind",
+    "relief"…) with its item, in written order, for finding the ones that hold.
     """
 
     digest: str
@@ -27,10 +25,6 @@ class KnowledgeBase:
     triage: Triage
     kinds: dict[str, Kind]
     profile: Profile
-    conds: dict[str, Cond]
     screens: dict[str, Screen[Any]]
     implies: dict[str, tuple[str, ...]]
     lexicon: Lexicon
-
-    def cond(self, section: str, item_id: str) -> Cond:
-        return self.conds[f"{section}:{item_id}"]

@@ -100,7 +100,6 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     profile: Profile = files["profile"]
 
     known = set(findings) | {f"level.{lv}" for lv in LEVELS} | {f"kind.{k}" for k in kinds}
-    conds: dict[str, Cond] = {}
     sections = ("derive", "kind", "rule", "open", *profile_sections(profile))
     screened: dict[str, list[tuple[Any, Cond]]] = {section: [] for section in sections}
 
@@ -111,7 +110,6 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         for leaf in leaves(cond):
             if leaf not in allowed:
                 problems.append(f"{key}: unknown finding {leaf!r}")
-        conds[key] = cond
         screened[section].append((item, cond))
 
     def check_citations(where: str, citations: tuple[Citation, ...]) -> None:
@@ -228,7 +226,6 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         triage=triage,
         kinds=kinds,
         profile=profile,
-        conds=conds,
         screens={section: Screen.build(pairs) for section, pairs in screened.items()},
         implies=implies,
         lexicon=lexicon,

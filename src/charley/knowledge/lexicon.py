@@ -118,7 +118,7 @@ class Lexicon:
         return out
 
     def longest(
-        self, words: list[str], start: int, taken: list[bool], numeric: list[bool] | None = None
+        self, words: list[str], start: int, taken: list[bool], numeric: list[bool]
     ) -> Match | None:
         """The longest phrase that starts at `start`, or None.
 
@@ -127,8 +127,6 @@ class Lexicon:
         (`scan` works it out once for all its walks); the plain next-word
         step is written out in full because it is by far the most common.
         """
-        if numeric is None:
-            numeric = self.numeric(words)
         best: tuple[tuple[int, ...], list[Payload]] | None = None
         best_last = -1
         n = len(words)

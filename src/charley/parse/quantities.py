@@ -40,8 +40,9 @@ class Grammar:
     since: re.Pattern[str]
     units: dict[str, tuple[str, float]]
     periods: dict[str, float]
-    has_per_period: re.Pattern[str]  # anchors: one C-level search instead of
-    has_unit: re.Pattern[str]  # a Python loop over the words
+    # anchors: a pattern runs only when one search finds what it cannot match without
+    has_per_period: re.Pattern[str]  # "a week", "per night": what `frequency` ends with
+    has_unit: re.Pattern[str]  # a unit word: what `duration` needs
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
