@@ -3,7 +3,8 @@
 Every finding is present, absent or unknown, never guessed, and carries the
 words that showed it. A finding mentioned as past history ("had a clot last
 year") or as a worry ("what if it's a clot") is kept, but apart from what is
-happening now: only current findings drive triage.
+happening now: only current findings drive triage. A condition a relative
+has ("my mum has MS") is kept as family history.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 State = Literal["present", "absent", "unknown"]
-Context = Literal["current", "history", "hypothetical"]
+Context = Literal["current", "history", "hypothetical", "family"]
 STATES: tuple[State, ...] = ("present", "absent", "unknown")
-CONTEXTS: tuple[Context, ...] = ("current", "history", "hypothetical")
+CONTEXTS: tuple[Context, ...] = ("current", "history", "hypothetical", "family")
 
 
 @dataclass(frozen=True, slots=True)

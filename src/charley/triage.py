@@ -90,8 +90,11 @@ def triage(facts: Facts, kb: KnowledgeBase) -> TriageResult:
     fired.sort(key=lambda f: (f.rank, f.specificity), reverse=True)
 
     opened: list[Open] = []
+    known = facts.present | facts.absent
     for _, q, cond in kb.screens["open"].holding(facts):
-        unknown = tuple(a for a in q.ask if a not in facts.present and a not in facts.absent)
+        if not known.isdisjoint(q.resolved_by):
+            continue
+        unknown = tuple(a for a in q.ask if a not in known)
         if unknown:
             opened.append(Open(q, unknown, tuple(dict.fromkeys(supporting(cond, facts)))))
 

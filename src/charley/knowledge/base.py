@@ -7,7 +7,16 @@ from typing import Any
 
 from charley.knowledge.conditions import Screen
 from charley.knowledge.lexicon import Lexicon
-from charley.knowledge.schema import FindingDef, Kind, Language, Profile, Source, Triage
+from charley.knowledge.schema import (
+    Composition,
+    FindingDef,
+    Kind,
+    Language,
+    Profile,
+    Source,
+    Triage,
+)
+from charley.knowledge.tolerance import Tolerance
 
 
 @dataclass(frozen=True)
@@ -28,3 +37,8 @@ class KnowledgeBase:
     screens: dict[str, Screen[Any]]
     implies: dict[str, tuple[str, ...]]
     lexicon: Lexicon
+    tolerance: Tolerance
+    # each composition with its parts: (class id, negated asked for)
+    compositions: tuple[tuple[Composition, tuple[tuple[str, bool], ...]], ...]
+    groups: dict[str, str]  # finding id -> group
+    class_of: dict[str, tuple[str, ...]]  # finding id -> the classes it counts for

@@ -8,16 +8,19 @@ rule). Every problem is collected, so one run lists them all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
 from charley.knowledge.conditions import Cond, Screen, compile_condition, leaves
-from charley.knowledge.lexicon import Lexicon
+from charley.knowledge.lexicon import Lexicon, normalise, tokenize
 from charley.knowledge.schema import (
     LEVELS,
     Citation,
+    Composition,
+    Cue,
     Fact,
     FindingDef,
     Kind,
@@ -25,8 +28,10 @@ from charley.knowledge.schema import (
     Profile,
     Source,
     Triage,
+    WordClass,
     forbid_extra,
 )
+from charley.knowledge.tolerance import Tolerance, build_tolerance
 
 MAX_QUOTE = 300
 
@@ -45,6 +50,13 @@ class FindingsFile:
 
 @forbid_extra
 @dataclass(slots=True)
+class ConceptsFile:
+    classes: tuple[WordClass, ...]
+    compositions: tuple[Composition, ...]
+
+
+@forbid_extra
+@dataclass(slots=True)
 class KindsFile:
     kinds: tuple[Kind, ...]
 
@@ -53,6 +65,7 @@ FILE_SCHEMAS: dict[str, type] = {
     "sources": SourcesFile,
     "findings": FindingsFile,
     "language": Language,
+    "concepts": ConceptsFile,
     "kinds": KindsFile,
     "triage": Triage,
     "profile": Profile,
@@ -96,6 +109,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     findings: dict[str, FindingDef] = _index(files["findings"].findings, "findings", problems)
     kinds: dict[str, Kind] = _index(files["kinds"].kinds, "kinds", problems)
     language: Language = files["language"]
+    concepts: ConceptsFile = files["concepts"]
     triage: Triage = files["triage"]
     profile: Profile = files["profile"]
 
@@ -214,7 +228,37 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
             if word in text.lower():
                 problems.append(f"{where}: advice must not contain {word.strip()!r}")
 
-    lexicon = build_lexicon(findings, language, problems)
+    # concepts: classes of words and the findings composed from them
+    classes: dict[str, WordClass] = _index(concepts.classes, "concepts.classes", problems)
+    for wc in classes.values():
+        if not wc.words and not wc.findings:
+            problems.append(f"concepts.classes.{wc.id}: has no words and no findings")
+        for fid in wc.findings:
+            if fid not in findings:
+                problems.append(f"concepts.classes.{wc.id}: unknown finding {fid!r}")
+    _index(concepts.compositions, "concepts.compositions", problems)
+    for comp in concepts.compositions:
+        where = f"concepts.compositions.{comp.id}"
+        if not comp.all or not comp.sets:
+            problems.append(f"{where}: needs classes in 'all' and findings in 'sets'")
+        for cls, _ in comp.parts():
+            if cls not in classes:
+                problems.append(f"{where}: unknown class {cls!r}")
+        for fid in comp.sets:
+            if fid not in findings:
+                problems.append(f"{where}: sets unknown finding {fid!r}")
+        if comp.window < 1:
+            problems.append(f"{where}: window must be at least 1")
+    for f in findings.values():
+        if f.group == "topic" and not any(f.id in c.sets for c in concepts.compositions):
+            problems.append(f"findings.{f.id}: a topic needs a composition that sets it")
+    for q in triage.open_questions:
+        for fid in q.resolved_by:
+            if fid not in findings:
+                problems.append(f"triage.open_questions.{q.id}: resolved_by unknown {fid!r}")
+
+    lexicon = build_lexicon(findings, language, problems, classes.values())
+    tolerance = build_word_tolerance(findings, language, lexicon, classes.values())
     if problems:
         raise KnowledgeError(problems)
     implies = {f.id: _closure(f.id, findings) for f in findings.values() if f.implies}
@@ -229,11 +273,29 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         screens={section: Screen.build(pairs) for section, pairs in screened.items()},
         implies=implies,
         lexicon=lexicon,
+        tolerance=tolerance,
+        compositions=tuple((c, c.parts()) for c in concepts.compositions),
+        class_of=_classes_by_finding(classes.values()),
+        groups={f.id: f.group for f in findings.values()},
     )
 
 
+def all_cues(language: Language) -> list[Cue]:
+    """The cues of language.yaml, and the family cues made from its relatives
+    and verbs ("my mum has", "my grandad had"), which only touch conditions."""
+    cues = list(language.cues)
+    for relative in language.relatives:
+        for verb in language.family_verbs:
+            for phrase in (f"my {relative} {verb}", f"{relative} {verb}"):
+                cues.append(Cue(phrase, "family", "forward", ("condition",)))
+    return cues
+
+
 def build_lexicon(
-    findings: dict[str, FindingDef], language: Language, problems: list[str]
+    findings: dict[str, FindingDef],
+    language: Language,
+    problems: list[str],
+    classes: Iterable[WordClass] = (),
 ) -> Lexicon:
     numbers = frozenset(w for w in language.numbers if " " not in w)
     lexicon = Lexicon(numbers)
@@ -244,8 +306,12 @@ def build_lexicon(
                 lexicon.add(p, ("finding", f.id, "present"), spellings)
             for p in f.absent_phrases:
                 lexicon.add(p, ("finding", f.id, "absent"), spellings)
-        for cue in language.cues:
-            lexicon.add(cue.phrase, ("cue", cue.category, cue.direction), spellings)
+        for wc in classes:
+            for p in wc.words:
+                lexicon.add(p, ("class", wc.id, ""), spellings)
+        for cue in all_cues(language):
+            how = cue.direction + (":" + ",".join(cue.groups) if cue.groups else "")
+            lexicon.add(cue.phrase, ("cue", cue.category, how), spellings)
         for t in language.terminators:
             lexicon.add(t, ("term", "all", ""), spellings)
         for t in language.history_terminators:
@@ -253,6 +319,40 @@ def build_lexicon(
     except ValueError as exc:
         problems.append(f"lexicon: {exc}")
     return lexicon
+
+
+def build_word_tolerance(
+    findings: dict[str, FindingDef],
+    language: Language,
+    lexicon: Lexicon,
+    classes: Iterable[WordClass],
+) -> Tolerance:
+    """Spelling and word-form tolerance for the words of findings and classes;
+    the words of cues and terminators keep their exact form."""
+    spellings = language.spellings
+
+    def words_of(phrases: Iterable[str]) -> set[str]:
+        return {w for p in phrases for w in tokenize(normalise(p), spellings.get).words}
+
+    content = words_of(p for f in findings.values() for p in (*f.phrases, *f.absent_phrases))
+    content |= words_of(w for wc in classes for w in wc.words)
+    exact = words_of(c.phrase for c in all_cues(language))
+    exact |= words_of((*language.terminators, *language.history_terminators))
+    exact |= set(language.no_inflection)
+    return build_tolerance(
+        spellings=spellings,
+        vocabulary=lexicon.words(),
+        inflectable=content - exact,
+        exact=exact,
+    )
+
+
+def _classes_by_finding(classes: Iterable[WordClass]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for wc in classes:
+        for fid in wc.findings:
+            out.setdefault(fid, []).append(wc.id)
+    return {fid: tuple(ids) for fid, ids in out.items()}
 
 
 def _index(items: tuple[Any, ...], where: str, problems: list[str]) -> dict[str, Any]:

@@ -8,10 +8,14 @@ and "got back" (a pseudo cue) keeps "back" from meaning the back.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-WORD = re.compile(r"[a-z_]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[.!?;:\n]|,")
+# words (with text-speak such as "2nite" or "b4" kept whole), numbers, sentence ends, commas
+WORD = re.compile(
+    r"[a-z_]+(?:'[a-z]+|(?<=in)')?(?:\d[a-z\d]*)?|\d+[a-z][a-z\d]*|\d+(?:\.\d+)?|[.!?;:\n]|,"
+)
 BOUNDARY = frozenset({".", "!", "?", ";", ":", "\n"})
 GAP = "*"
 GAP_MAX = 4
@@ -21,8 +25,9 @@ END = "$"
 
 # A payload says what a phrase means:
 #   ("finding", finding_id, "present" | "absent")
+#   ("class", class_id, "")           a word of a class, for compositions
 #   ("cue", category, direction)
-#   ("term", "")
+#   ("term", "all" | "history", "")
 Payload = tuple[str, str, str]
 Trie = dict[str, object]
 
@@ -42,31 +47,36 @@ def normalise(text: str) -> str:
     return text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
 
 
-def tokenize(text: str, spellings: dict[str, str]) -> Tokens:
+def tokenize(text: str, fix: Callable[[str], str | None]) -> Tokens:
     """Split normalised text into words, numbers and sentence ends.
 
     Commas and hyphens vanish, so "stiff, painful neck" reads as
     "stiff painful neck" and "claw-like" as "claw like"; a comma is kept as
     a mark on the next word, because it ends the reach of "no".
-    Misspellings are put right ("cramo" -> "cramp"), and one word may become
-    two ("charleyhorse" -> "charley horse"), both keeping the word's place.
+    `fix` gives the word charley knows for a word, or None: misspellings
+    are put right ("cramo" -> "cramp"), and one word may become two
+    ("charleyhorse" -> "charley horse"), both keeping the word's place.
     """
-    found = list(WORD.finditer(text))
-    words = [m[0] for m in found]
-    if "," not in words and spellings.keys().isdisjoint(words):  # the usual case
-        return Tokens(words, [m.span() for m in found], [False] * len(words))
-    words, spans, commas = [], [], []
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    commas: list[bool] = []
     comma = False
-    for m in found:
+    for m in WORD.finditer(text):
         word = m[0]
         if word == ",":
             comma = True
             continue
-        for part in spellings[word].split() if word in spellings else (word,):
-            words.append(part)
+        fixed = fix(word)
+        if fixed is None:
+            words.append(word)
             spans.append(m.span())
             commas.append(comma)
-            comma = False
+        else:
+            for part in fixed.split():
+                words.append(part)
+                spans.append(m.span())
+                commas.append(comma)
+        comma = False
     return Tokens(words, spans, commas)
 
 
@@ -91,7 +101,7 @@ class Lexicon:
         marked = normalise(phrase).replace("*", " _gap_ ")
         marked = marked.replace("<num>", " _num_ ").replace("<year>", " _year_ ")
         special = {"_gap_": GAP, "_num_": NUM, "_year_": YEAR}
-        words = [special.get(w, w) for w in tokenize(marked, spellings).words]
+        words = [special.get(w, w) for w in tokenize(marked, spellings.get).words]
         if not words:
             raise ValueError(f"empty phrase {phrase!r}")
         for w in words:
@@ -161,6 +171,19 @@ class Lexicon:
         if best is None:
             return None
         return Match(best[0][0], best_last, best[0], tuple(best[1]))
+
+    def words(self) -> set[str]:
+        """Every word in a phrase (not the slots), for the spelling tolerance."""
+        out: set[str] = set()
+        todo: list[Trie] = [self.root]
+        while todo:
+            node = todo.pop()
+            for key, child in node.items():
+                if key not in (END, GAP, NUM, YEAR):
+                    out.add(key)
+                if key != END:
+                    todo.append(child)  # type: ignore[arg-type]
+        return out
 
     def numeric(self, words: list[str]) -> list[bool]:
         """Which words can fill a number or year slot."""

@@ -23,10 +23,17 @@ from typing import Any
 from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
 
-DATA_FILES = ("sources", "findings", "language", "kinds", "triage", "profile")
+DATA_FILES = ("sources", "findings", "language", "concepts", "kinds", "triage", "profile")
 # The modules whose code shapes the compiled knowledge: their source is part of
 # the cache key, so a change to the compiler never reuses an old pickle.
-COMPILER_MODULES = ("schema.py", "base.py", "compile.py", "conditions.py", "lexicon.py")
+COMPILER_MODULES = (
+    "schema.py",
+    "base.py",
+    "compile.py",
+    "conditions.py",
+    "lexicon.py",
+    "tolerance.py",
+)
 CACHE_FORMAT = 2
 
 

@@ -45,8 +45,9 @@ FindingGroup = Literal[
     "course",
     "person",
     "quantity",
+    "topic",
 ]
-CueCategory = Literal["negated", "history", "hypothetical", "pseudo", "terminate"]
+CueCategory = Literal["negated", "history", "hypothetical", "family", "pseudo", "terminate"]
 Direction = Literal["forward", "backward"]
 
 
@@ -105,11 +106,17 @@ class FindingDef:
 @forbid_extra
 @dataclass(slots=True)
 class Cue:
-    """A word that changes the meaning of findings near it (ConText-style)."""
+    """A word that changes the meaning of findings near it (ConText-style).
+
+    ``groups``, when given, limits the cue to findings of those groups:
+    "my mum has" makes a *condition* a relative's, but "my mum has a stiff
+    neck" still describes the person charley is asked about.
+    """
 
     phrase: str
     category: CueCategory
     direction: Direction = "forward"
+    groups: tuple[FindingGroup, ...] = ()
 
 
 @forbid_extra
@@ -146,6 +153,54 @@ class Language:
     spellings: dict[str, str]
     weekdays: tuple[str, ...]
     derivations: tuple[Derivation, ...] = ()
+    list_joiners: tuple[str, ...] = ()
+    no_inflection: tuple[str, ...] = ()
+    relatives: tuple[str, ...] = ()
+    family_verbs: tuple[str, ...] = ()
+    clause_breaks: tuple[str, ...] = ()
+    first_person: tuple[str, ...] = ()
+    third_person: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(slots=True)
+class WordClass:
+    """Words that mean one thing for composing findings: a body fluid
+    ("pee", "wee", "urine"), a dark colour ("cola", "strong tea", "gravy"),
+    a part of the face, "cannot"."""
+
+    id: str
+    words: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()  # a finding read anywhere counts as a word of the class
+    note: str = ""
+
+
+@forbid_extra
+@dataclass(slots=True)
+class Composition:
+    """A finding read from words of several classes near each other in one
+    sentence: "pee" + "like flat cola" is dark urine, however it is worded.
+
+    ``all`` names the classes that must all appear within ``window`` words;
+    "not X" asks for a word of class X that a negation covers ("hasn't
+    eased"). When a plain part is negated ("my wee isn't dark") the
+    findings are read as absent. ``sets`` are the findings it reads, with
+    ``state`` present or absent ("breathing is fine").
+    """
+
+    id: str
+    all: tuple[str, ...]
+    sets: tuple[str, ...]
+    state: Literal["present", "absent"] = "present"
+    window: int = 10
+    note: str = ""
+
+    def parts(self) -> tuple[tuple[str, bool], ...]:
+        """ "not easing" -> ("easing", True); "urine" -> ("urine", False)."""
+        return tuple(
+            (p[4:].strip(), True) if p.startswith("not ") else (p.strip(), False)
+            for p in self.all
+        )
 
 
 @forbid_extra
@@ -176,7 +231,12 @@ class Rule:
 @forbid_extra
 @dataclass(slots=True)
 class OpenQuestion:
-    """A finding that stays unknown (and is asked) when not said, in a context."""
+    """A finding that stays unknown (and is asked) when not said, in a context.
+
+    The question closes when its findings are known, or when any finding in
+    ``resolved_by`` is ("urine" was mentioned, and then said to be dark or
+    normal).
+    """
 
     id: str
     when: Any
@@ -184,6 +244,7 @@ class OpenQuestion:
     level: Level
     reason: str
     citations: tuple[Citation, ...]
+    resolved_by: tuple[str, ...] = ()
 
 
 @forbid_extra

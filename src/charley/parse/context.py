@@ -1,10 +1,18 @@
-"""Context: is a finding negated, past history, or only a worry?
+"""Context: is a finding negated, past history, a relative's, or only a worry?
 
 After medspaCy's ConText: a cue changes findings within `max_scope` words
-after it (forward) or before it (backward), unless a terminator or the end
-of a sentence comes between. History cues reach to the edge of the clause,
-because "I had a blood clot in my left leg after an operation in 2015"
-puts every part of that clause in the past.
+after it (forward) or before it (backward), unless a terminator ("but",
+"except", "apart from"), a comma or the end of a sentence comes between.
+History cues reach to the edge of the clause, because "I had a blood clot
+in my left leg after an operation in 2015" puts every part of that clause in
+the past. A cue may be limited to some groups of findings: "my mum has"
+makes a condition a relative's, but "my mum has a stiff neck" is about the
+person charley is asked about.
+
+One negation covers a whole coordinated list, commas and all, when the list
+is closed by "or" or "nor": "no headache, chest pain, tingling or
+swelling". Without that closing word a comma ends the negation ("No chest
+pain, left calf cramp"), erring towards keeping a finding present.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ from typing import NamedTuple
 from charley.knowledge.lexicon import BOUNDARY, Match
 
 HISTORY_SCOPE = 25
+LIST_SCOPE = 24
+LIST_CLOSERS = frozenset({"or", "nor"})
 
 
 class Cue(NamedTuple):
@@ -21,12 +31,14 @@ class Cue(NamedTuple):
     direction: str
     first: int
     last: int
+    groups: frozenset[str]
 
 
 class Read(NamedTuple):
-    """A finding phrase as read in its context."""
+    """A finding phrase, or a word of a class, as read in its context."""
 
-    finding: str
+    kind: str  # "finding" or "class"
+    finding: str  # the finding id, or the class id
     state: str
     context: str
     first: int
@@ -35,32 +47,49 @@ class Read(NamedTuple):
 
 
 def read_context(
-    words: list[str], commas: list[bool], matches: list[Match], max_scope: int
+    words: list[str],
+    commas: list[bool],
+    matches: list[Match],
+    max_scope: int,
+    *,
+    groups: dict[str, str] | None = None,
+    joiners: frozenset[str] = frozenset(),
 ) -> list[Read]:
-    """Apply the cues in `matches` to the finding phrases in `matches`.
+    """Apply the cues in `matches` to the finding phrases and class words in it.
 
     `commas[i]` says a comma stood before word i: it ends the reach of a
-    negation or a worry ("No chest pain, left calf cramp"), erring towards
-    keeping a finding present; it does not end a history clause.
+    negation or a worry, unless the words from there on are a list closed
+    by "or"/"nor"; it does not end a history clause. `groups` maps a finding
+    id to its group, for cues limited to some groups (their payload reads
+    "forward:condition,medicine"); `joiners` are the little words a list may
+    hold besides findings ("any", "or", "my").
     """
+    groups = groups or {}
     stop_history = [w in BOUNDARY for w in words]
     stop_all = [b or c for b, c in zip(stop_history, commas, strict=True)]
+    stop_term = list(stop_history)  # terminators and sentence ends, not commas
+    member = [w in joiners for w in words]
     cues: list[Cue] = []
-    phrases: list[tuple[Match, tuple[str, str]]] = []
+    phrases: list[tuple[Match, tuple[str, str, str]]] = []
     for m in matches:
-        found = [(p[1], p[2]) for p in m.payloads if p[0] == "finding"]
+        found = [p for p in m.payloads if p[0] in ("finding", "class")]
         if found:
-            phrases.extend((m, f) for f in found)
+            phrases.extend((m, p) for p in found)
+            for a in m.anchors:
+                member[a] = True
             continue
-        for kind, category, direction in m.payloads:
+        for kind, category, how in m.payloads:
             if kind == "cue" and category != "pseudo":
-                cues.append(Cue(category, direction, m.first, m.last))
+                direction, _, only = how.partition(":")
+                limit = frozenset(only.split(",")) if only else frozenset()
+                cues.append(Cue(category, direction, m.first, m.last, limit))
             elif kind == "term":
                 for a in m.anchors:
                     if category == "history":
                         stop_history[a] = True
                     else:
                         stop_all[a] = True
+                        stop_term[a] = True
     # Prefix counts make "is anything in between a stop?" a subtraction.
     pre_all = _prefix(stop_all)
     pre_hist = _prefix(stop_history)
@@ -68,11 +97,20 @@ def read_context(
     def clear(pre: list[int], lo: int, hi: int) -> bool:
         return lo >= hi or pre[hi] - pre[lo] == 0
 
+    list_end = {
+        cue.last: _list_end(words, commas, stop_term, member, cue.last + 1)
+        for cue in cues
+        if cue.category == "negated" and cue.direction == "forward"
+    }
+
     out: list[Read] = []
-    for m, (finding, state) in phrases:
+    for m, (kind, finding, state) in phrases:
         context = "current"
         negated = False
+        group = groups.get(finding, "") if kind == "finding" else ""
         for cue in cues:
+            if cue.groups and group not in cue.groups:
+                continue
             history = cue.category == "history"
             scope = HISTORY_SCOPE if history else max_scope
             pre = pre_hist if history else pre_all
@@ -81,6 +119,8 @@ def read_context(
                 hit = cue.last < m.first <= cue.last + scope and clear(
                     pre, cue.last + 1, m.first + 1
                 )
+                if not hit and cue.category == "negated":
+                    hit = cue.last < m.first and m.last < list_end.get(cue.last, -1)
             else:
                 hit = cue.first > m.last >= cue.first - scope and clear(
                     pre, m.last + 1, cue.first + 1
@@ -91,12 +131,33 @@ def read_context(
                 negated = True
             elif history:
                 context = "history"
+            elif cue.category == "family":
+                context = "family"
             elif cue.category == "hypothetical" and context == "current":
                 context = "hypothetical"
         if negated:
             state = "absent"
-        out.append(Read(finding, state, context, m.first, m.last, m.anchors))
+        out.append(Read(kind, finding, state, context, m.first, m.last, m.anchors))
     return out
+
+
+def _list_end(
+    words: list[str], commas: list[bool], stop: list[bool], member: list[bool], start: int
+) -> int:
+    """Where a negated list that starts at `start` ends (exclusive), or -1
+    when the words there are not a list closed by "or"/"nor"."""
+    crossed = closed = False
+    j = start
+    limit = min(len(words), start + LIST_SCOPE)
+    while j < limit and not stop[j] and member[j]:
+        if commas[j] and j > start:
+            if closed:
+                break
+            crossed = True
+        if words[j] in LIST_CLOSERS and crossed:
+            closed = True
+        j += 1
+    return j if closed else -1
 
 
 def _prefix(flags: list[bool]) -> list[int]:

@@ -1,4 +1,11 @@
-"""parse(): turn what a person wrote into Findings."""
+"""parse(): turn what a person wrote into Findings.
+
+The steps, in order: numbers are read and blanked out; words are split and
+brought to the words charley knows (spelling, text-speak, word forms); the
+lexicon finds phrases, class words and cues; context marks what is negated,
+past, a relative's or a worry; compositions read findings told by their
+effect ("pee like cola").
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,8 @@ from charley.errors import InputError
 from charley.findings import Finding, Findings
 from charley.inputs import MAX_CHARS
 from charley.knowledge import KnowledgeBase, load_knowledge
-from charley.knowledge.lexicon import normalise, tokenize
+from charley.knowledge.lexicon import Match, normalise, tokenize
+from charley.parse.compose import compose
 from charley.parse.context import read_context
 from charley.parse.quantities import extract
 
@@ -24,9 +32,24 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     lang = kb.language
     norm = normalise(text)
     quantities, rest = extract(norm, lang)
-    tokens = tokenize(rest, lang.spellings)
+    tokens = tokenize(rest, kb.tolerance.known)
     words = tokens.words
-    reads = read_context(words, tokens.commas, kb.lexicon.scan(words), lang.max_scope)
+    matches = kb.lexicon.scan(words)
+    if not _about_the_writer(words, lang.first_person, lang.third_person):
+        matches = [_without_family_cues(m) for m in matches]
+    reads = read_context(
+        words,
+        tokens.commas,
+        matches,
+        lang.max_scope,
+        groups=kb.groups,
+        joiners=frozenset(lang.list_joiners),
+    )
+    breaks = frozenset(lang.clause_breaks)
+    clause_breaks = frozenset(
+        i for i, w in enumerate(words) if tokens.commas[i] or w in breaks
+    )
+    reads = compose(words, reads, kb.compositions, kb.groups, kb.class_of, clause_breaks)
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
@@ -46,3 +69,16 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         located.append((start, Finding(r.finding, r.state, text[start:end], r.context)))  # type: ignore[arg-type]
     located.sort(key=lambda pair: pair[0])
     return Findings(tuple(f for _, f in located))
+
+
+def _about_the_writer(words: list[str], first: tuple[str, ...], third: tuple[str, ...]) -> bool:
+    """Does the writer describe their own symptoms? Only then is "my mum has
+    MS" a relative's condition; in "my dad has diabetes and his legs cramp"
+    the father is the person charley is asked about."""
+    said = set(words)
+    return not said.isdisjoint(first) and said.isdisjoint(third)
+
+
+def _without_family_cues(m: Match) -> Match:
+    payloads = tuple(p for p in m.payloads if not (p[0] == "cue" and p[1] == "family"))
+    return m._replace(payloads=payloads) if payloads != m.payloads else m

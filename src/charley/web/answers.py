@@ -92,8 +92,9 @@ class FindingOut(BaseModel):
     id: str
     state: Literal["present", "absent", "unknown"]
     evidence: str = Field(description="The words that showed it.")
-    context: Literal["history", "hypothetical"] | None = Field(
-        None, description="Only when not current: past history, or only a worry."
+    context: Literal["history", "hypothetical", "family"] | None = Field(
+        None,
+        description="Only when not current: past history, only a worry, or a relative's.",
     )
     value: float | None = Field(None, description="A stated number (minutes, °C, …).")
 

@@ -108,7 +108,11 @@ REPLY_WORDS = {True: "yes", False: "no", None: "don't know"}
 SIDES = {"unknown": "not sure / not said", "left": "left", "right": "right", "both": "both"}
 RELIEF_WORDS = ("not at all", "a little", "some", "a lot", "completely")
 STATE_WORDS = {"present": "yes", "absent": "no", "unknown": "not known"}
-CONTEXT_WORDS = {"history": "in the past", "hypothetical": "a worry, not happening now"}
+CONTEXT_WORDS = {
+    "history": "in the past",
+    "hypothetical": "a worry, not happening now",
+    "family": "a relative's, not yours",
+}
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
