@@ -336,7 +336,9 @@ def build_word_tolerance(
 
     content = words_of(p for f in findings.values() for p in (*f.phrases, *f.absent_phrases))
     content |= words_of(w for wc in classes for w in wc.words)
-    exact = words_of(c.phrase for c in all_cues(language))
+    # the words of real cues keep their form ("nothing" is not "note"); pseudo
+    # cues ("pain relief") are made of content words and need no protection
+    exact = words_of(c.phrase for c in all_cues(language) if c.category != "pseudo")
     exact |= words_of((*language.terminators, *language.history_terminators))
     exact |= set(language.no_inflection)
     return build_tolerance(

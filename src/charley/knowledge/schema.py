@@ -185,7 +185,8 @@ class Composition:
     "not X" asks for a word of class X that a negation covers ("hasn't
     eased"). When a plain part is negated ("my wee isn't dark") the
     findings are read as absent. ``sets`` are the findings it reads, with
-    ``state`` present or absent ("breathing is fine").
+    ``state`` present or absent ("breathing is fine"). ``within: sentence``
+    lets the words stand across commas ("every time I walk, I have to stop").
     """
 
     id: str
@@ -193,6 +194,7 @@ class Composition:
     sets: tuple[str, ...]
     state: Literal["present", "absent"] = "present"
     window: int = 10
+    within: Literal["clause", "sentence"] = "clause"
     note: str = ""
 
     def parts(self) -> tuple[tuple[str, bool], ...]:

@@ -47,14 +47,16 @@ def compose(
     findings = [r for r in reads if r.kind == "finding"]
     if not by_class:
         return findings
-    sentence = _clauses(words, clause_breaks)
+    clause = _clauses(words, clause_breaks)
+    sentence = _clauses(words, frozenset())
     composed: list[Read] = []
     replaced: set[int] = set()
     replaced_all: set[int] = set()
     for comp, parts in compositions:
         if any(c not in by_class for c, _ in parts):
             continue
-        for chosen in _matches(parts, by_class, sentence, comp.window):
+        where = sentence if comp.within == "sentence" else clause
+        for chosen in _matches(parts, by_class, where, comp.window):
             state = comp.state
             if any(r.state == "absent" for r, (_, neg) in zip(chosen, parts, strict=True) if not neg):
                 if state == "absent":
@@ -86,8 +88,8 @@ def _matches(
     sentence: list[int],
     window: int,
 ) -> list[tuple[Read, ...]]:
-    """Ways to take one word of each part's class in one sentence, all within
-    `window` words, each word used once; the first (leftmost) way first."""
+    """Ways to take one word of each part's class in one clause, each at most
+    `window` words from the others, each word used once; leftmost first."""
     out: list[tuple[Read, ...]] = []
     (first_class, first_neg), rest = parts[0], parts[1:]
     for r0 in by_class[first_class]:
@@ -102,8 +104,8 @@ def _matches(
                     continue
                 if sentence[r.first] != sentence[r0.first] or any(r is c for c in chosen):
                     continue
-                if max(hi, r.last) - min(lo, r.first) > window:
-                    continue
+                if max(r.first - hi, lo - r.last) - 1 > window:
+                    continue  # more than `window` words between it and the others
                 if any(set(r.anchors) & set(c.anchors) for c in chosen):
                     continue
                 pick = r
