@@ -146,7 +146,7 @@ def cost(texts: list[str], what: str) -> None:
     p90 = times[min(len(times) - 1, int(0.9 * len(times)))]
     print(f"\n== per-text cost of suggest() after load, {len(texts)} {what}")
     print(f"median {statistics.median(times) * 1000:.1f} ms, p90 {p90 * 1000:.1f} ms")
-    print(f"(in-process assess() bar on the default path: under 1 ms)")
+    print("(in-process assess() bar on the default path: under 1 ms)")
 
 
 # --------------------------------------------------------------------------- data
