@@ -298,7 +298,9 @@ def build_lexicon(
     classes: Iterable[WordClass] = (),
 ) -> Lexicon:
     numbers = frozenset(w for w in language.numbers if " " not in w)
-    lexicon = Lexicon(numbers)
+    stops = {c.phrase for c in language.cues if c.category == "negated" and " " not in c.phrase}
+    stops |= {t for t in language.terminators if " " not in t}
+    lexicon = Lexicon(numbers, frozenset(stops))
     spellings = language.spellings
     try:
         for f in findings.values():

@@ -90,11 +90,14 @@ class Match(NamedTuple):
 class Lexicon:
     """A trie of phrases; `scan` finds the longest phrase at each free position."""
 
-    __slots__ = ("numbers", "root")
+    __slots__ = ("gap_stops", "numbers", "root")
 
-    def __init__(self, numbers: frozenset[str]) -> None:
+    def __init__(self, numbers: frozenset[str], gap_stops: frozenset[str] = frozenset()) -> None:
         self.root: Trie = {}
         self.numbers = numbers
+        # a gap ("pain in * chest") never skips a negation or a terminator:
+        # "neck but my head isn't twisting" is not "neck * twisting"
+        self.gap_stops = gap_stops | BOUNDARY
 
     def add(self, phrase: str, payload: Payload, spellings: dict[str, str]) -> None:
         node = self.root
@@ -154,7 +157,7 @@ class Lexicon:
                 if gap_node is not None:
                     for skip in range(1, GAP_MAX + 1):
                         p = pos + skip - 1
-                        if p >= n or words[p] in BOUNDARY:
+                        if p >= n or words[p] in self.gap_stops:
                             break
                         nxt = pos + skip
                         if nxt < n and not taken[nxt]:

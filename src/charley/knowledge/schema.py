@@ -158,6 +158,8 @@ class Language:
     relatives: tuple[str, ...] = ()
     family_verbs: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()
+    other_people: tuple[str, ...] = ()
+    question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()
 

@@ -13,9 +13,10 @@ from charley.errors import InputError
 from charley.findings import Finding, Findings
 from charley.inputs import MAX_CHARS
 from charley.knowledge import KnowledgeBase, load_knowledge
-from charley.knowledge.lexicon import Match, normalise, tokenize
+from charley.knowledge.lexicon import BOUNDARY, Match, normalise, tokenize
+from charley.knowledge.schema import Language
 from charley.parse.compose import compose
-from charley.parse.context import read_context
+from charley.parse.context import Read, read_context
 from charley.parse.quantities import extract
 
 
@@ -50,6 +51,7 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         i for i, w in enumerate(words) if tokens.commas[i] or w in breaks
     )
     reads = compose(words, reads, kb.compositions, kb.groups, kb.class_of, clause_breaks)
+    reads = _whose(words, reads, clause_breaks, lang, kb.groups, _my_own(words, tokens.spans, rest, lang))
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
@@ -77,6 +79,102 @@ def _about_the_writer(words: list[str], first: tuple[str, ...], third: tuple[str
     the father is the person charley is asked about."""
     said = set(words)
     return not said.isdisjoint(first) and said.isdisjoint(third)
+
+
+CLAIM_GROUPS = frozenset({"symptom", "sign", "site", "feel"})
+
+
+def _whose(
+    words: list[str],
+    reads: list[Read],
+    breaks: frozenset[int],
+    lang: Language,
+    groups: dict[str, str],
+    my_own: set[int],
+) -> list[Read]:
+    """Findings that are someone else's, or only a question.
+
+    When the writer speaks of their own symptoms in a clause of their own
+    ("I just get calf cramps": "I" and a symptom, no other person), a clause
+    about another person and not the writer ("my dad had crushing chest
+    pain") is that person's: its findings
+    become family context. Without such a claim the other person is the
+    patient ("my husband has chest pain") and nothing changes. A question
+    about cramps in general ("can cramps make you collapse?") is a worry.
+    """
+    clause: list[int] = []
+    sentence: list[int] = []
+    c = s = 0
+    for i, w in enumerate(words):
+        if w in BOUNDARY:
+            s += 1
+            c += 1
+        elif i in breaks:
+            c += 1
+        clause.append(c)
+        sentence.append(s)
+    first, others = frozenset(lang.first_person), frozenset(lang.other_people)
+    third = frozenset(lang.third_person) | others
+    mine: set[int] = set()  # clauses where the writer speaks of themselves
+    speaks: set[int] = set()  # … with "I", which alone can claim a symptom
+    theirs: set[int] = set()
+    for i, w in enumerate(words):
+        if w in first:
+            speaks.add(clause[i])
+            mine.add(clause[i])
+        elif i in my_own:
+            mine.add(clause[i])
+        elif w in third:
+            theirs.add(clause[i])
+    own = speaks - theirs
+    claims = any(
+        r.state == "present"
+        and r.context == "current"
+        and groups.get(r.finding) in CLAIM_GROUPS
+        and clause[r.first] in own
+        for r in reads
+    )
+    questions = _general_questions(words, sentence, frozenset(lang.question_starts))
+    if not claims and not questions:
+        return reads
+    out: list[Read] = []
+    for r in reads:
+        if r.context == "current":
+            if claims and clause[r.first] in theirs - mine:
+                r = r._replace(context="family")
+            elif sentence[r.first] in questions:
+                r = r._replace(context="hypothetical")
+        out.append(r)
+    return out
+
+
+def _my_own(words: list[str], spans: list[tuple[int, int]], text: str, lang: Language) -> set[int]:
+    """Positions of a "my" that speaks of the writer ("my mouth"), not of
+    another person ("my wife", "my 4-year-old": a number stood between)."""
+    others = frozenset(lang.other_people)
+    out: set[int] = set()
+    for i, w in enumerate(words[:-1]):
+        if w == "my" and words[i + 1] not in others:
+            between = text[spans[i][1] : spans[i + 1][0]]
+            if not between.strip():
+                out.add(i)
+    return out
+
+
+def _general_questions(
+    words: list[str], sentence: list[int], starts: frozenset[str]
+) -> set[int]:
+    """Sentences that ask about cramps in general: ending in "?", starting
+    with "can", "could", "how"…, and not saying "my"."""
+    found: set[int] = set()
+    begin = 0
+    for i, w in enumerate(words):
+        if w in BOUNDARY:
+            part = words[begin:i]
+            if w == "?" and part and part[0] in starts and "my" not in part:
+                found.add(sentence[begin])
+            begin = i + 1
+    return found
 
 
 def _without_family_cues(m: Match) -> Match:
