@@ -90,7 +90,9 @@ def render(a: Assessment, console: Console) -> None:
     if absent:
         understood.append(Text(f"ruled out: {'; '.join(absent)}"))
     if past:
-        understood.append(Text(f"past, a worry or a relative's (not counted now): {'; '.join(past)}"))
+        understood.append(
+            Text(f"past, a worry or a relative's (not counted now): {'; '.join(past)}")
+        )
     if diary:
         understood.append(Text(f"from your diary: {'; '.join(diary)}"))
     parts += _section("What charley understood", understood)

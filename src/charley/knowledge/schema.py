@@ -189,6 +189,8 @@ class Composition:
     findings are read as absent. ``sets`` are the findings it reads, with
     ``state`` present or absent ("breathing is fine"). ``within: sentence``
     lets the words stand across commas ("every time I walk, I have to stop").
+    ``replaces: false`` keeps the findings of its words ("cramped" stays a
+    cramp when "cramped for 2 minutes" also says it is over).
     """
 
     id: str
@@ -197,13 +199,13 @@ class Composition:
     state: Literal["present", "absent"] = "present"
     window: int = 10
     within: Literal["clause", "sentence"] = "clause"
+    replaces: bool = True
     note: str = ""
 
     def parts(self) -> tuple[tuple[str, bool], ...]:
         """ "not easing" -> ("easing", True); "urine" -> ("urine", False)."""
         return tuple(
-            (p[4:].strip(), True) if p.startswith("not ") else (p.strip(), False)
-            for p in self.all
+            (p[4:].strip(), True) if p.startswith("not ") else (p.strip(), False) for p in self.all
         )
 
 

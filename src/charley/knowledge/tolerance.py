@@ -58,9 +58,7 @@ class Tolerance:
         candidates: set[str] = set()
         for key in deletions(word, limit):
             candidates.update(self.deletes.get(key, ()))
-        scored = sorted(
-            (d, v) for v in candidates if (d := osa_distance(word, v, limit)) <= limit
-        )
+        scored = sorted((d, v) for v in candidates if (d := osa_distance(word, v, limit)) <= limit)
         if not scored:
             return None
         if len(scored) > 1 and scored[1][0] == scored[0][0]:

@@ -58,7 +58,8 @@ def compose(
         where = sentence if comp.within == "sentence" else clause
         for chosen in _matches(parts, by_class, where, comp.window):
             state = comp.state
-            if any(r.state == "absent" for r, (_, neg) in zip(chosen, parts, strict=True) if not neg):
+            plain = [r for r, (_, neg) in zip(chosen, parts, strict=True) if not neg]
+            if any(r.state == "absent" for r in plain):
                 if state == "absent":
                     continue  # "breathing is not fine" says nothing either way
                 state = "absent"
@@ -70,7 +71,7 @@ def compose(
             )
             if comp.state == "absent":
                 replaced_all.update(anchors)  # "my neck is fine": not a neck complaint
-            elif len(parts) > 1 and state == "present":
+            elif len(parts) > 1 and state == "present" and comp.replaces:
                 replaced.update(anchors)
             break  # one reading of each composition is enough
     kept = [

@@ -119,7 +119,7 @@ def _build_grammar(language: Language) -> Grammar:
         every=re.compile(r"\b(?:every|each)\s+(night|day|evening)\b|\b(nightly|daily)\b"),
         duration=re.compile(
             rf"(?<![\w-])(over|more than|longer than|about|around)?\s*({num})"
-            rf"(?:\s*(?:or|to|-)\s*({num}))?\s+({unit_words})\b(?!-)(\s+ago)?"
+            rf"(?:\s*(?:or|to|-)\s*({num}))?(?:\s+|(?<=\d))({unit_words})\b(?!-)(\s+ago)?"
         ),
         one_or_two=re.compile(rf"\b(?:a|an|one)\s+({unit_words})\s+or\s+two\b"),
         since=re.compile(
@@ -144,8 +144,14 @@ def _number(g: Grammar, word: str | None) -> float | None:
         return None
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
+# A stated length of one episode leaves this word where it stood, so that
+# the knowledge can compose with it ("cramped" + a length: a cramp that is over).
+DURATION_MARK = "_d_"
+
+
+def _blank(text: str, start: int, end: int, mark: str = "") -> str:
+    fill = mark.center(end - start) if 0 < len(mark) <= end - start else " " * (end - start)
+    return text[:start] + fill + text[end:]
 
 
 def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
@@ -156,7 +162,8 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
     def take(finding: str, value: float, m: re.Match[str]) -> None:
         nonlocal text
         found.append(Quantity(finding, value, m.start(), m.end()))
-        text = _blank(text, m.start(), m.end())
+        mark = DURATION_MARK if finding == "episode.minutes" else ""
+        text = _blank(text, m.start(), m.end(), mark)
 
     # Each pattern needs an anchor (a digit, "pregnant", a unit word…): a cheap
     # substring test first skips the regexes that cannot match.

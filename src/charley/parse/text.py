@@ -47,11 +47,10 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         joiners=frozenset(lang.list_joiners),
     )
     breaks = frozenset(lang.clause_breaks)
-    clause_breaks = frozenset(
-        i for i, w in enumerate(words) if tokens.commas[i] or w in breaks
-    )
+    clause_breaks = frozenset(i for i, w in enumerate(words) if tokens.commas[i] or w in breaks)
     reads = compose(words, reads, kb.compositions, kb.groups, kb.class_of, clause_breaks)
-    reads = _whose(words, reads, clause_breaks, lang, kb.groups, _my_own(words, tokens.spans, rest, lang))
+    my_own = _my_own(words, tokens.spans, rest, lang)
+    reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own)
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
@@ -161,9 +160,7 @@ def _my_own(words: list[str], spans: list[tuple[int, int]], text: str, lang: Lan
     return out
 
 
-def _general_questions(
-    words: list[str], sentence: list[int], starts: frozenset[str]
-) -> set[int]:
+def _general_questions(words: list[str], sentence: list[int], starts: frozenset[str]) -> set[int]:
     """Sentences that ask about cramps in general: ending in "?", starting
     with "can", "could", "how"…, and not saying "my"."""
     found: set[int] = set()
