@@ -22,6 +22,7 @@ from charley.errors import UnknownFindingError
 from charley.findings import Finding, Findings
 from charley.knowledge import KnowledgeBase, load_knowledge
 from charley.parse import parse
+from charley.triage import RANK
 
 STOP_LEVELS = ("emergency", "emergency_ambulance")
 
@@ -73,6 +74,11 @@ def next_step(
 
 
 def _order(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
-    """Open questions of this assessment first, then the fixed urgency order."""
-    first = [q.id for q in assessment.questions]
-    return list(dict.fromkeys([*first, *kb.triage.interview_order]))
+    """Open questions that hold the level at "within 24 hours" or above first,
+    then the fixed urgency order, then the remaining open questions (such as
+    "has it eased?", which only decides between home care and a booking)."""
+    urgent = {o.id for o in kb.triage.open_questions if RANK[o.level] >= RANK["consultation_24"]}
+    held = {f for o in kb.triage.open_questions if o.id in urgent for f in o.ask}
+    asked = [q.id for q in assessment.questions]
+    first = [q for q in asked if q in held]
+    return list(dict.fromkeys([*first, *kb.triage.interview_order, *asked]))

@@ -19,6 +19,7 @@ from charley.knowledge.schema import LEVELS
 from charley.triage import RANK
 
 REQUIRED = ("id", "text", "triage", "acceptable", "kinds_ok")
+HALVES = ("all", "tuning", "locked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,14 @@ class Case:
     triage: str
     acceptable: tuple[str, ...]
     kinds_ok: tuple[str, ...]
+    style: str = ""
+
+    @property
+    def half(self) -> str:
+        """ "tuning" for odd ids (P001), "locked" for even ones (P002): the
+        locked half is only measured, never looked at while tuning."""
+        digits = "".join(ch for ch in self.id if ch.isdigit())
+        return "tuning" if digits and int(digits) % 2 else "locked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +85,13 @@ class Score:
     def failing(self) -> tuple[Outcome, ...]:
         return tuple(o for o in self.outcomes if not (o.acceptable and o.kind_at_3))
 
+    def by_style(self) -> dict[str, Score]:
+        """The score of each writing style ("textspeak", "partner"…), by name."""
+        styles: dict[str, list[Outcome]] = {}
+        for o in self.outcomes:
+            styles.setdefault(o.case.style or "-", []).append(o)
+        return {name: Score(tuple(styles[name])) for name in sorted(styles)}
+
 
 def load_cases(path: Path) -> list[Case]:
     """Read a JSON-lines vignette file; raise InputError naming the bad line."""
@@ -104,6 +120,7 @@ def load_cases(path: Path) -> list[Case]:
                 row["triage"],
                 tuple(row["acceptable"]),
                 tuple(row["kinds_ok"]),
+                str(row.get("style", "")),
             )
         )
     if not cases:

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from charley.cli import diary_commands, server_commands
 from charley.cli.output import EXIT_INPUT, error, to_json
-from charley.errors import CharleyError
+from charley.errors import CharleyError, InputError
 
 app = typer.Typer(
     name="charley",
@@ -147,35 +147,59 @@ def kb_check(
 
 @bench_app.command("vignettes")
 def bench_vignettes(
-    file: Annotated[Path, typer.Argument(help="A JSON-lines vignette file.")],
+    files: Annotated[list[Path], typer.Argument(help="One or more JSON-lines vignette files.")],
+    half: Annotated[
+        str,
+        typer.Option(
+            help="all, tuning (odd ids) or locked (even ids): the locked half is scored "
+            "but its cases are not listed, so that it stays unseen while tuning."
+        ),
+    ] = "all",
 ) -> None:
     """Score charley on clinical vignettes and list each failing case.
 
     Prints exact-level accuracy, acceptable rate, under- and over-triage
-    counts, kind@1 and kind@3. Exits 1 if any case is under-triaged.
+    counts, kind@1 and kind@3, overall and by writing style. Exits 1 if any
+    case is under-triaged.
 
-    Example: charley bench vignettes ../shared/vignettes/dev.jsonl
+    Example: charley bench vignettes ../shared/vignettes/dev.jsonl ../shared/vignettes/dev2.jsonl
     """
-    from charley.vignettes import load_cases, score
+    from charley.vignettes import HALVES, load_cases, score
 
+    if half not in HALVES:
+        raise _fail(InputError(f"--half must be one of {', '.join(HALVES)}"))
     try:
-        result = score(load_cases(file))
+        cases = [c for f in files for c in load_cases(f) if half in ("all", c.half)]
+        if not cases:
+            raise InputError(f"no vignettes in the {half} half")
+        result = score(cases)
     except CharleyError as exc:
         raise _fail(exc) from None
     n = len(result.outcomes)
-    print(f"vignettes: {n}")
+    print(f"vignettes: {n}" + ("" if half == "all" else f" ({half} half)"))
     print(f"exact level:     {result.rate('exact'):6.1%}")
     print(f"acceptable:      {result.rate('acceptable'):6.1%}")
     print(f"under-triage:    {result.count('under')}")
+    emergencies = sum(o.under and o.case.triage.startswith("emergency") for o in result.outcomes)
+    print(f"  of emergencies: {emergencies}")
     print(f"over-triage:     {result.count('over')}")
     print(f"kind@1:          {result.rate('kind_at_1'):6.1%}")
     print(f"kind@3:          {result.rate('kind_at_3'):6.1%}")
-    for o in result.failing:
-        tag = "UNDER" if o.under else "OVER" if o.over else "KIND"
-        print(
-            f"  {tag} {o.case.id}: got {o.level} {list(o.kinds[:3])}; "
-            f"want {list(o.case.acceptable)} {list(o.case.kinds_ok)}"
-        )
+    styles = result.by_style()
+    if len(styles) > 1:
+        print(f"{'style':16} {'n':>3} {'acceptable':>10} {'under':>5} {'over':>4} {'kind@3':>7}")
+        for name, part in styles.items():
+            print(
+                f"{name:16} {len(part.outcomes):3} {part.rate('acceptable'):10.1%} "
+                f"{part.count('under'):5} {part.count('over'):4} {part.rate('kind_at_3'):7.1%}"
+            )
+    if half != "locked":
+        for o in result.failing:
+            tag = "UNDER" if o.under else "OVER" if o.over else "KIND"
+            print(
+                f"  {tag} {o.case.id}: got {o.level} {list(o.kinds[:3])}; "
+                f"want {list(o.case.acceptable)} {list(o.case.kinds_ok)}"
+            )
     if result.count("under"):
         raise typer.Exit(1)
 

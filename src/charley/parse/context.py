@@ -69,6 +69,7 @@ def read_context(
     stop_all = [b or c for b, c in zip(stop_history, commas, strict=True)]
     stop_term = list(stop_history)  # terminators and sentence ends, not commas
     member = [w in joiners for w in words]
+    pronoun_stop = [False] * len(words)  # a one-word terminator with no comma before it
     cues: list[Cue] = []
     phrases: list[tuple[Match, tuple[str, str, str]]] = []
     for m in matches:
@@ -90,6 +91,7 @@ def read_context(
                     else:
                         stop_all[a] = True
                         stop_term[a] = True
+                        pronoun_stop[a] = len(m.anchors) == 1 and not commas[a]
     # Prefix counts make "is anything in between a stop?" a subtraction.
     pre_all = _prefix(stop_all)
     pre_hist = _prefix(stop_history)
@@ -115,10 +117,13 @@ def read_context(
             scope = HISTORY_SCOPE if history else max_scope
             pre = pre_hist if history else pre_all
             if cue.direction == "forward":
-                # a comma right before the finding also ends the scope
-                hit = cue.last < m.first <= cue.last + scope and clear(
-                    pre, cue.last + 1, m.first + 1
-                )
+                # a comma right before the finding also ends the scope; a
+                # pronoun right after a worry or history cue does not ("what
+                # if I get", "years ago I had"), after a negation it does
+                start = cue.last + 1
+                if cue.category != "negated" and start < len(words) and pronoun_stop[start]:
+                    start += 1
+                hit = cue.last < m.first <= cue.last + scope and clear(pre, start, m.first + 1)
                 if not hit and cue.category == "negated":
                     hit = cue.last < m.first and m.last < list_end.get(cue.last, -1)
             else:

@@ -1,0 +1,292 @@
+"""People's own words: one test per failure class of free-text understanding.
+
+The cases are written here, fresh, in the styles people use; none is taken
+from the practice vignettes. Each class is a design problem (a red flag told
+by its effect, a misspelling, a negated list, someone else's symptom, a time
+of day), so each test holds several wordings of it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from charley import assess
+from charley.knowledge import load_knowledge
+from charley.parse import parse
+from charley.triage import RANK
+
+KB = load_knowledge()
+
+
+def present(text: str) -> set[str]:
+    return {f.id for f in parse(text).items if f.state == "present" and f.context == "current"}
+
+
+def level(text: str) -> str:
+    return assess(text).triage.level
+
+
+# 1. red flags told by their effect ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("after the gym my pee came out looking like flat cola", "sign.dark_urine"),
+        ("the wee is dark brown and my thighs are agony", "sign.dark_urine"),
+        ("only passed a tiny bit of urine all day", "sign.dark_urine"),
+        ("he hasn't needed a wee since breakfast and his legs are killing him", "sign.dark_urine"),
+        ("my urine looks the colour of gravy", "sign.dark_urine"),
+        ("I can't get up the road without stopping for breath", "sign.breathing_difficulty"),
+        ("she is struggling to get any air in", "sign.breathing_difficulty"),
+        ("every breath makes a whistling noise", "sign.breathing_difficulty"),
+        ("his throat feels like it is closing up", "sign.breathing_difficulty"),
+        ("it feels like an elephant is sitting on my chest", "sign.chest_pain"),
+        ("there is a tight band around his chest", "sign.chest_pain"),
+        ("a heavy ache behind my breastbone", "sign.chest_pain"),
+        ("her smile has gone lopsided", "sign.face_droop"),
+        ("the corner of his mouth is hanging down", "sign.face_droop"),
+        ("he is talking like he's drunk but he hasn't had a drop", "sign.slurred_speech"),
+        ("her words are all jumbled", "sign.slurred_speech"),
+        ("my foot has gone white and feels icy", "sign.cold_pale_limb"),
+        ("his leg is pale and cold compared to the other", "sign.cold_pale_limb"),
+        ("she went stiff and then shook all over", "sign.consciousness_change"),
+        ("he was out cold on the kitchen floor", "sign.consciousness_change"),
+        ("my dad wet himself and his back is in spasm", "sign.bladder_bowel"),
+        ("I didn't make it to the loo in time", "sign.bladder_bowel"),
+        ("he was pinned under a tractor for an hour", "trigger.crush"),
+        ("her hands have cramped into claws", "sign.carpopedal_spasm"),
+        ("my fingers have bunched up and won't straighten", "sign.carpopedal_spasm"),
+        ("my lips feel all fizzy", "sign.perioral_tingling"),
+        ("I can barely open my mouth, my jaw is clamped", "sign.jaw_stiffness"),
+        ("food keeps sticking on the way down", "sign.swallowing_difficulty"),
+        ("she screams when I ask her to put her chin on her chest", "sign.stiff_neck"),
+        ("tiny purple dots that don't fade when I press a glass on them", "sign.rash"),
+    ],
+)
+def test_a_red_flag_told_by_its_effect_is_found(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+# 2. spelling, text-speak and grammar ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("calf cramp n i cant breath", "sign.breathing_difficulty"),
+        ("bad chets pian and my arm is crampin", "sign.chest_pain"),
+        ("my leg is swolen and red", "sign.swelling"),
+        ("she have the cramping from three day", "symptom.cramp"),
+        ("crampin in my calfs 2nite", "symptom.cramp"),
+        ("my calf swelled up overnight", "sign.swelling"),
+        ("legs r weak n wobbly", "sign.weakness"),
+    ],
+)
+def test_misspellings_and_text_speak_are_read(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+ORDINARY = [
+    "I went to the shops and bought some bread and milk.",
+    "We had a lovely stroll by the river before the rain came.",
+    "My son plays chess and the piano every Tuesday.",
+    "I painted the kitchen and then had a cup of tea with my neighbour.",
+    "Please lift the box onto the table by the window.",
+    "The bus was late again, so I walked into town.",
+    "She reads a chapter of her book every evening before dinner.",
+    "We watched a film about a spin class instructor who became a chef.",
+    "The garden needs weeding and the fence needs a coat of paint.",
+    "He cheats at cards but we love him anyway.",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_tolerance_never_turns_ordinary_words_into_symptoms(text: str) -> None:
+    found = {
+        f
+        for f in present(text)
+        if KB.findings[f].group in ("sign", "symptom", "feel") or f.startswith("topic.")
+    }
+    assert found == set()
+
+
+def test_an_english_word_is_never_corrected_as_a_slip() -> None:
+    from charley.knowledge.tolerance import english_words
+
+    words = sorted(english_words().items(), key=lambda kv: -kv[1])[:20_000]
+    t = KB.tolerance
+    changed = [w for w, _ in words if w not in t.vocabulary and w not in t.canonical and t.known(w)]
+    assert changed == []
+
+
+# 3. context: negated lists, history, family, worries, someone else ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "calf cramp, no headache, chest pain, tingling or swelling",
+            {"sign.headache", "sign.chest_pain", "sign.tingling", "sign.swelling"},
+        ),
+        ("I haven't had any scratches, bites or burns", {"trigger.wound"}),
+        ("the calf isn't swollen, red or warm", {"sign.swelling", "sign.redness", "sign.warmth"}),
+    ],
+)
+def test_one_negation_covers_a_list_closed_by_or(text: str, absent: set[str]) -> None:
+    assert present(text).isdisjoint(absent)
+
+
+def test_but_ends_a_negation() -> None:
+    assert "sign.swelling" in present("no redness but the calf is swollen")
+
+
+def test_a_comma_list_without_or_keeps_what_follows() -> None:
+    assert "symptom.cramp" in present("No chest pain, left calf cramp for 5 minutes")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was on simvastatin until the spring and my calves cramp at night",
+        "I stopped taking my statin last year, now my calves cramp at night",
+    ],
+)
+def test_a_stopped_medicine_is_history(text: str) -> None:
+    assert "med.statin" not in present(text)
+
+
+def test_a_relatives_condition_is_family_history() -> None:
+    text = "My mum has MS, so when my eyelid started twitching I panicked."
+    assert "condition.ms" not in present(text)
+    assert "symptom.twitch" in present(text)
+
+
+def test_a_relatives_symptom_is_theirs_when_the_writer_claims_their_own() -> None:
+    text = "My dad had crushing chest pain before his heart attack; I just get calf cramps."
+    assert "sign.chest_pain" not in present(text)
+    assert level(text) != "emergency_ambulance"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My husband has crushing chest pain and his arm is cramping.",
+        "My grandad's calf is cramping and he says his chest feels tight.",
+        "My daughter is 4. She has a stiff neck and a fever.",
+    ],
+)
+def test_someone_described_by_another_is_the_patient(text: str) -> None:
+    assert RANK[level(text)] == RANK["emergency_ambulance"]
+
+
+def test_a_general_question_is_a_worry() -> None:
+    assert "sign.collapse" not in present("can cramps make you collapse?? read it online")
+    assert "sign.consciousness_change" not in present(
+        "can cramps make you collapse?? read it online"
+    )
+
+
+def test_read_online_is_a_worry() -> None:
+    assert "condition.ms" not in present("read online it might be MS, my calf twitches")
+
+
+# 4. times ---------------------------------------------------------------------------------
+
+
+def test_durations_written_without_a_space_are_read() -> None:
+    values = [f.value for f in parse("calf cramp for 20mins").items if f.id == "episode.minutes"]
+    assert values == [20.0]
+
+
+# 5. reassurance needs evidence ---------------------------------------------------------------
+
+
+def test_a_cramp_nobody_said_had_eased_is_not_sent_home() -> None:
+    assert level("my thigh is cramping") != "self_care"
+    assert level("my thigh cramped for 45 minutes and wont let go") == "consultation_24"
+
+
+def test_a_short_cramp_that_eased_is_self_care() -> None:
+    assert level("my calf cramped for two minutes last night and eased when I stretched") == (
+        "self_care"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("calf cramps and my pee looks a bit odd", "sign.dark_urine"),
+        ("calf cramp and my breathing feels funny", "sign.breathing_difficulty"),
+        ("calf cramps and I felt a bit faint", "sign.consciousness_change"),
+    ],
+)
+def test_an_alarm_topic_mentioned_but_not_resolved_is_asked(text: str, question: str) -> None:
+    a = assess(text)
+    assert question in [q.id for q in a.questions]
+    assert RANK[a.triage.level] >= RANK["consultation_24"]
+
+
+def test_an_alarm_topic_said_to_be_fine_is_closed() -> None:
+    a = assess("calf cramp for a minute, eased with stretching, wee a normal colour")
+    assert "sign.dark_urine" not in [q.id for q in a.questions]
+    assert a.triage.level == "self_care"
+
+
+# properties -----------------------------------------------------------------------------------
+
+RED_FLAG_WORDS = {
+    "sign.chest_pain": "chest pain",
+    "sign.breathing_difficulty": "short of breath",
+    "sign.swelling": "swollen",
+    "sign.numbness": "numbness",
+    "sign.fever": "fever",
+    "sign.weakness": "weakness",
+    "sign.headache": "headache",
+    "sign.rash": "rash",
+    "sign.vomiting": "vomiting",
+}
+flags = st.lists(st.sampled_from(sorted(RED_FLAG_WORDS)), min_size=1, max_size=4, unique=True)
+
+
+@settings(max_examples=120)
+@given(flags, st.sampled_from(["no", "not", "without", "denies", "haven't had any"]))
+def test_a_negated_list_never_makes_a_finding_present(ids: list[str], cue: str) -> None:
+    words = [RED_FLAG_WORDS[i] for i in ids]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    found = present(f"calf cramp, {cue} {listed}")
+    assert found.isdisjoint(ids)
+
+
+@settings(max_examples=120)
+@given(
+    st.sampled_from(sorted(RED_FLAG_WORDS)),
+    st.sampled_from(["I used to have", "my mum had", "what if I get", "years ago I had"]),
+)
+def test_a_past_family_or_worried_red_flag_never_raises_the_level(fid: str, prefix: str) -> None:
+    base = "I just get calf cramps that ease when I stretch."
+    added = f"{base} {prefix} {RED_FLAG_WORDS[fid]}."
+    assert RANK[level(added)] <= RANK[level(base)]
+
+
+MISSPELLABLE = ["swollen", "numbness", "headache", "breathless", "tingling", "weakness"]
+
+
+@settings(max_examples=150)
+@given(st.sampled_from(MISSPELLABLE), st.data())
+def test_one_slip_in_a_red_flag_word_keeps_it_found(word: str, data: st.DataObject) -> None:
+    before = present(f"my calf cramps and I have {word}")
+    i = data.draw(st.integers(min_value=1, max_value=len(word) - 2))
+    kind = data.draw(st.sampled_from(["drop", "swap", "double"]))
+    if kind == "drop":
+        slip = word[:i] + word[i + 1 :]
+    elif kind == "swap":
+        slip = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    else:
+        slip = word[:i] + word[i] + word[i:]
+    after = present(f"my calf cramps and I have {slip}")
+    signs = {f for f in before if f.startswith("sign.")}
+    assert signs <= after
