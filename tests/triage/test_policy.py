@@ -179,6 +179,12 @@ CASES: list[tuple[str, str, str]] = [
         "My lower back went into spasm after lifting a box.",
         "My calf cramped last night for two minutes.",
     ),
+    # "Reassurance needs evidence": no benign picture, no self-care
+    (
+        "reassurance",
+        "My calf keeps cramping.",
+        "My calf cramped for a minute and eased when I stretched it.",
+    ),
 ]
 
 

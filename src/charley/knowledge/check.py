@@ -70,14 +70,21 @@ def check_quotes(kb: KnowledgeBase, sources_dir: Path) -> list[str]:
 _LEVEL_HEADER = re.compile(r"^\*\*(\w+)\*\*\s*$")
 
 
+ADVICE_LEVEL = "advice"
+
+
 def policy_bullets(triage_md: str) -> list[tuple[str, str]]:
-    """(level, text) of each rule bullet under "## Rules, highest first"."""
+    """(level, text) of each rule bullet under "## Rules, highest first", and
+    ("advice", text) of each bullet under "## Advice that must stay safe"
+    (some of which, such as "Reassurance needs evidence", are rules too)."""
     bullets: list[tuple[str, str]] = []
     level = ""
     in_rules = False
     for line in triage_md.splitlines():
         if line.startswith("## "):
-            in_rules = line.lower().startswith("## rules")
+            heading = line.lower()
+            in_rules = heading.startswith("## rules") or heading.startswith("## advice")
+            level = ADVICE_LEVEL if heading.startswith("## advice") else ""
             continue
         if not in_rules:
             continue
@@ -96,9 +103,10 @@ def check_policy(kb: KnowledgeBase, triage_md: str) -> list[str]:
     rows = kb.triage.rows
     matched: set[str] = set()
     for level, text in policy_bullets(triage_md):
-        plain = fold(text.replace("**", ""))
-        hits = [r for r in rows if r.level == level and plain.startswith(fold(r.text))]
-        if not hits:
+        plain = fold(text.replace("**", "").replace("`", ""))
+        advice = level == ADVICE_LEVEL
+        hits = [r for r in rows if (advice or r.level == level) and plain.startswith(fold(r.text))]
+        if not hits and not advice:  # an advice bullet need not be a triage row
             problems.append(f"TRIAGE.md ({level}): no policy row implements {text[:70]!r}")
         matched.update(r.id for r in hits)
     for r in rows:

@@ -21,7 +21,9 @@ from charley.knowledge.lexicon import BOUNDARY
 from charley.knowledge.schema import Composition
 from charley.parse.context import Read
 
-KEPT_GROUPS = frozenset({"site", "side", "quantity"})  # never replaced by a composition
+# never replaced by a composition: where, which side, numbers, and what a
+# person takes or has ("gave me Reglan" is a new medicine and still Reglan)
+KEPT_GROUPS = frozenset({"site", "side", "quantity", "medicine", "condition", "person"})
 Part = tuple[str, bool]  # class id, and whether a negated word is asked for
 
 
