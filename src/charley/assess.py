@@ -116,7 +116,8 @@ def _questions(
     kb: KnowledgeBase, result: TriageResult, known: frozenset[str]
 ) -> tuple[Question, ...]:
     out: dict[str, Question] = {}
-    for o in result.open:
+    # the most urgent reason for asking goes with each question
+    for o in sorted(result.open, key=lambda o: RANK[o.question.level], reverse=True):
         for fid in o.unknown:
             out.setdefault(fid, Question(fid, kb.findings[fid].question, o.question.reason))
     if not result.assessable:

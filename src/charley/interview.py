@@ -77,8 +77,9 @@ def _order(kb: KnowledgeBase, assessment: Assessment) -> list[str]:
     """Open questions that hold the level at "within 24 hours" or above first,
     then the fixed urgency order, then the remaining open questions (such as
     "has it eased?", which only decides between home care and a booking)."""
-    urgent = {o.id for o in kb.triage.open_questions if RANK[o.level] >= RANK["consultation_24"]}
-    held = {f for o in kb.triage.open_questions if o.id in urgent for f in o.ask}
+    urgent = {
+        o.reason for o in kb.triage.open_questions if RANK[o.level] >= RANK["consultation_24"]
+    }
     asked = [q.id for q in assessment.questions]
-    first = [q for q in asked if q in held]
+    first = [q.id for q in assessment.questions if q.why in urgent]
     return list(dict.fromkeys([*first, *kb.triage.interview_order, *asked]))

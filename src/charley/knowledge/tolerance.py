@@ -61,9 +61,13 @@ class Tolerance:
         scored = sorted((d, v) for v in candidates if (d := osa_distance(word, v, limit)) <= limit)
         if not scored:
             return None
-        if len(scored) > 1 and scored[1][0] == scored[0][0]:
-            return None  # two known words equally near: do not guess
-        return scored[0][1]
+        nearest = [v for d, v in scored if d == scored[0][0]]
+        if len(nearest) > 1:
+            # a slip rarely changes the first letter: "tinging" is "tingling", not "stinging"
+            nearest = [v for v in nearest if v[0] == word[0]]
+        if len(nearest) != 1:
+            return None  # known words equally near: do not guess
+        return nearest[0]
 
 
 def deletions(word: str, depth: int) -> set[str]:

@@ -92,6 +92,15 @@ def read_context(
                         stop_all[a] = True
                         stop_term[a] = True
                         pronoun_stop[a] = len(m.anchors) == 1 and not commas[a]
+    # "has gone" ends a complaint ("the pain has gone"), but "my foot has gone
+    # white" says what it has become: a backward negation followed at once by a
+    # finding or class word describes, it does not negate.
+    starts = {m.first for m, _ in phrases}
+    cues = [
+        c
+        for c in cues
+        if not (c.category == "negated" and c.direction == "backward" and c.last + 1 in starts)
+    ]
     # Prefix counts make "is anything in between a stop?" a subtraction.
     pre_all = _prefix(stop_all)
     pre_hist = _prefix(stop_history)
