@@ -64,10 +64,91 @@ def level(text: str) -> str:
         ("food keeps sticking on the way down", "sign.swallowing_difficulty"),
         ("she screams when I ask her to put her chin on her chest", "sign.stiff_neck"),
         ("tiny purple dots that don't fade when I press a glass on them", "sign.rash"),
+        # families added when the phrasing corpus showed them missing
+        ("came back from the shops and found grandad on the bathroom floor", "sign.collapse"),
+        ("she crumpled to the floor halfway up the stairs", "sign.collapse"),
+        (
+            "he's been very drowsy all afternoon and we can hardly rouse him",
+            "sign.consciousness_change",
+        ),
+        (
+            "my aunt is totally out of it and keeps asking what day it is",
+            "sign.consciousness_change",
+        ),
+        (
+            "the weakness started in my feet and is creeping up to my knees",
+            "sign.weakness_progressive",
+        ),
+        ("his arms are getting weaker by the day", "sign.weakness_progressive"),
+        ("my throat feels too weak to swallow properly", "sign.weakness_breathing_swallowing"),
+        ("her head is absolutely pounding", "sign.headache"),
+        ("the daylight really stings my eyes", "sign.photophobia"),
+        ("I keep bringing my dinner back up", "sign.vomiting"),
+        ("I've been sweating buckets on the building site all day", "trigger.fluid_loss"),
+        ("my calf has puffed right up and is twice the size of the other", "sign.swelling"),
+        ("the sore patch on his shin is hot to touch", "sign.warmth"),
+        ("I can't put any weight on that foot", "sign.limb_use_difficulty"),
+        ("a bit of apple is wedged in my throat", "sign.choking"),
+        ("the tablets won't go down, they stick halfway", "sign.swallowing_difficulty"),
+        ("my right hand keeps dropping things, only that one", "sign.one_sided_weakness"),
+        ("when she smiles only half her mouth goes up", "sign.face_droop"),
+        ("my daughter's wee's gone really dark since the match", "sign.dark_urine"),
     ],
 )
 def test_a_red_flag_told_by_its_effect_is_found(text: str, finding: str) -> None:
     assert finding in present(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my foot has gone white and cold",
+        "his leg has gone all blue",
+        "her left side has gone weak",
+    ],
+)
+def test_what_a_part_has_become_is_not_negated(text: str) -> None:
+    # "the pain has gone" ends a complaint; "my foot has gone white" describes it
+    found = parse(text)
+    assert not [f for f in found.items if f.state == "absent"]
+
+
+def test_has_gone_still_ends_a_complaint() -> None:
+    assert "symptom.muscle_pain" not in present("the pain in my calf has gone")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my thigh cramp has lasted 40 minutes",
+        "the calf cramp has been going on for half an hour",
+        "cramp in my foot, carried on for an hour",
+    ],
+)
+def test_a_cramp_still_going_after_ten_minutes_is_urgent(text: str) -> None:
+    assert level(text) == "consultation_24"
+
+
+@pytest.mark.parametrize("text", ["cramp in my calf, about 30 minutes", "thigh cramp 25 mins"])
+def test_a_long_cramp_not_said_to_have_eased_is_asked_about(text: str) -> None:
+    a = assess(text)
+    assert a.triage.level == "consultation_24"
+    assert "relief.eased" in {q.id for q in a.questions}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("silly question, but is being sick with cramps a bad sign?", "sign.vomiting"),
+        ("just wondering, are fevers ever linked to cramps?", "sign.fever"),
+    ],
+)
+def test_a_question_in_general_is_a_worry(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_a_question_about_the_writer_is_a_complaint() -> None:
+    assert level("calf cramp, is it normal that I can't breathe?") == "emergency_ambulance"
 
 
 # 2. spelling, text-speak and grammar ------------------------------------------------------

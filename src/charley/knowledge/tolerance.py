@@ -44,7 +44,13 @@ class Tolerance:
         fixed = self.canonical.get(word)
         if fixed is not None:
             return fixed
-        if word in self.vocabulary or len(word) < MIN_FUZZY or not word.isalpha():
+        if word in self.vocabulary:
+            return None
+        if word.endswith("'s") and len(word) > 3:
+            # "wee's gone dark", "smile's lopsided": the word, without its 's
+            base = word[:-2]
+            return base if base in self.vocabulary else self.known(base)
+        if len(word) < MIN_FUZZY or not word.isalpha():
             return None
         if word in self.memo:
             return self.memo[word]

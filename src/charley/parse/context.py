@@ -95,11 +95,15 @@ def read_context(
     # "has gone" ends a complaint ("the pain has gone"), but "my foot has gone
     # white" says what it has become: a backward negation followed at once by a
     # finding or class word describes, it does not negate.
-    starts = {m.first for m, _ in phrases}
+    covered = {i for m, _ in phrases for i in range(m.first, m.last + 1)}
     cues = [
         c
         for c in cues
-        if not (c.category == "negated" and c.direction == "backward" and c.last + 1 in starts)
+        if not (
+            c.category == "negated"
+            and c.direction == "backward"
+            and _describes(words, c.last + 1, covered)
+        )
     ]
     # Prefix counts make "is anything in between a stop?" a subtraction.
     pre_all = _prefix(stop_all)
@@ -153,6 +157,38 @@ def read_context(
             state = "absent"
         out.append(Read(kind, finding, state, context, m.first, m.last, m.anchors))
     return out
+
+
+DEGREE = frozenset(
+    {
+        "all",
+        "really",
+        "very",
+        "quite",
+        "so",
+        "a",
+        "bit",
+        "little",
+        "totally",
+        "completely",
+        "pretty",
+        "rather",
+        "kind",
+        "sort",
+        "of",
+        "more",
+        "even",
+    }
+)
+
+
+def _describes(words: list[str], start: int, covered: set[int]) -> bool:
+    """Does a finding or class word follow at `start`, past words of degree
+    ("has gone all blue")?"""
+    j = start
+    while j < len(words) and words[j] in DEGREE:
+        j += 1
+    return j in covered
 
 
 def _list_end(

@@ -133,7 +133,9 @@ def _whose(
         and clause[r.first] in own
         for r in reads
     )
-    questions = _general_questions(words, sentence, frozenset(lang.question_starts))
+    questions = _general_questions(
+        words, sentence, frozenset(lang.question_starts), breaks, first | {"my", "me"}
+    )
     if not claims and not questions:
         return reads
     out: list[Read] = []
@@ -160,16 +162,31 @@ def _my_own(words: list[str], spans: list[tuple[int, int]], text: str, lang: Lan
     return out
 
 
-def _general_questions(words: list[str], sentence: list[int], starts: frozenset[str]) -> set[int]:
-    """Sentences that ask about cramps in general: ending in "?", starting
-    with "can", "could", "how"…, and not saying "my"."""
+def _general_questions(
+    words: list[str],
+    sentence: list[int],
+    starts: frozenset[str],
+    breaks: frozenset[int],
+    mine: frozenset[str],
+) -> set[int]:
+    """Sentences that ask about cramps in general: ending in "?", and whose
+    question ("can", "is", "how"…, at the start or after "but" or a comma)
+    does not speak of the writer ("my", "I"). "Silly question, but is a cramp
+    that won't go away dangerous?" asks; "is it normal that I can't breathe?"
+    tells."""
     found: set[int] = set()
     begin = 0
     for i, w in enumerate(words):
         if w in BOUNDARY:
-            part = words[begin:i]
-            if w == "?" and part and part[0] in starts and "my" not in part:
-                found.add(sentence[begin])
+            if w == "?":
+                heads = [begin] + [
+                    k for j in range(begin + 1, i) if j in breaks for k in (j, j + 1)
+                ]
+                for h in heads:
+                    part = words[h:i]
+                    if part and part[0] in starts and mine.isdisjoint(part):
+                        found.add(sentence[begin])
+                        break
             begin = i + 1
     return found
 
