@@ -371,3 +371,34 @@ def test_one_slip_in_a_red_flag_word_keeps_it_found(word: str, data: st.DataObje
     after = present(f"my calf cramps and I have {slip}")
     signs = {f for f in before if f.startswith("sign.")}
     assert signs <= after
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        # a cue word used in another sense must not change what is read
+        ("my back in spasm since this morning and I wet myself", "sign.bladder_bowel"),
+        ("I get calf cramps at night, and the other calf is swollen", "sign.swelling"),
+        ("my cramps come most nights and they leave my calf swollen", "sign.swelling"),
+    ],
+)
+def test_common_words_are_not_mistaken_for_context(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I found that stretching on the floor helps when my calf cramps",
+        "my toes cramp when I point my feet in yoga",
+        "my tea has gone cold while my calf cramp eased",
+        "a light ache in my calf after my run, it eased quickly",
+    ],
+)
+def test_ordinary_sentences_raise_no_emergency(text: str) -> None:
+    assert RANK[level(text)] < RANK["emergency"]
+
+
+def test_they_are_the_writers_cramps() -> None:
+    text = "I get leg cramps at night twice a month, they ease with stretching"
+    assert level(text) == "self_care"
