@@ -69,7 +69,7 @@ MODEL_PACKAGE = "all_minilm_l6_v2"
 THRESHOLD = 0.625
 """Cosine similarity at or above which a clause suggests a red flag. Chosen on the tune
 data (odd dev2 ids, dev.jsonl, phrasings/tune): the lowest threshold at which at most
-20% of the self_care and consultation cases get any suggestion (docs/second-reader-draft.md)."""
+20% of the self_care and consultation cases get any suggestion (docs/nlp-choice.md)."""
 
 MARGIN = 0.05
 """How much more like a red flag than like any harmless wording a clause must be."""
