@@ -402,3 +402,23 @@ def test_ordinary_sentences_raise_no_emergency(text: str) -> None:
 def test_they_are_the_writers_cramps() -> None:
     text = "I get leg cramps at night twice a month, they ease with stretching"
     assert level(text) == "self_care"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "my calf swelled up with a clot, but that was years ago, now just night cramps",
+            "sign.swelling",
+        ),
+        ("had some bladder leaking after my first baby, but that's all over", "sign.bladder_bowel"),
+        ("before my knee operation my calf was swollen, now it only cramps", "sign.swelling"),
+        ("I had a bad fever last year; these days just foot cramps", "sign.fever"),
+    ],
+)
+def test_a_red_flag_said_to_be_over_is_history(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_since_last_month_is_still_going_on() -> None:
+    assert "symptom.cramp" in present("my calves have cramped every night since last month")
