@@ -39,6 +39,6 @@ class KnowledgeBase:
     lexicon: Lexicon
     tolerance: Tolerance
     # each composition with its parts: (class id, negated asked for)
-    compositions: tuple[tuple[Composition, tuple[tuple[str, bool], ...]], ...]
+    compositions: tuple[tuple[Composition, tuple[tuple[str, str], ...]], ...]
     groups: dict[str, str]  # finding id -> group
     class_of: dict[str, tuple[str, ...]]  # finding id -> the classes it counts for

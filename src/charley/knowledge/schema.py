@@ -162,6 +162,8 @@ class Language:
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()  # "sat for two hours": a length that is not the episode's
+    episode_words: tuple[str, ...] = ()  # ...unless one of these stands between
 
 
 @forbid_extra
@@ -202,11 +204,18 @@ class Composition:
     replaces: bool = True
     note: str = ""
 
-    def parts(self) -> tuple[tuple[str, bool], ...]:
-        """ "not easing" -> ("easing", True); "urine" -> ("urine", False)."""
-        return tuple(
-            (p[4:].strip(), True) if p.startswith("not ") else (p.strip(), False) for p in self.all
-        )
+    def parts(self) -> tuple[tuple[str, str], ...]:
+        """Each class with how its word must read: "not easing" -> ("easing", "not"),
+        a negated word; "any since_time" -> ("since_time", "any"), negated or not,
+        without deciding the finding's state; "urine" -> ("urine", "plain")."""
+        out = []
+        for p in self.all:
+            mode, _, rest = p.strip().partition(" ")
+            if mode in ("not", "any") and rest:
+                out.append((rest.strip(), mode))
+            else:
+                out.append((p.strip(), "plain"))
+        return tuple(out)
 
 
 @forbid_extra

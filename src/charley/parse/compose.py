@@ -24,7 +24,7 @@ from charley.parse.context import Read
 # never replaced by a composition: where, which side, numbers, and what a
 # person takes or has ("gave me Reglan" is a new medicine and still Reglan)
 KEPT_GROUPS = frozenset({"site", "side", "quantity", "medicine", "condition", "person"})
-Part = tuple[str, bool]  # class id, and whether a negated word is asked for
+Part = tuple[str, str]  # class id, and how its word must read: "plain", "not" or "any"
 
 
 def compose(
@@ -60,7 +60,7 @@ def compose(
         where = sentence if comp.within == "sentence" else clause
         for chosen in _matches(parts, by_class, where, comp.window):
             state = comp.state
-            plain = [r for r, (_, neg) in zip(chosen, parts, strict=True) if not neg]
+            plain = [r for r, (_, mode) in zip(chosen, parts, strict=True) if mode == "plain"]
             if any(r.state == "absent" for r in plain):
                 if state == "absent":
                     continue  # "breathing is not fine" says nothing either way
@@ -94,16 +94,16 @@ def _matches(
     """Ways to take one word of each part's class in one clause, each at most
     `window` words from the others, each word used once; leftmost first."""
     out: list[tuple[Read, ...]] = []
-    (first_class, first_neg), rest = parts[0], parts[1:]
+    (first_class, first_mode), rest = parts[0], parts[1:]
     for r0 in by_class[first_class]:
-        if first_neg and r0.state != "absent":
+        if first_mode == "not" and r0.state != "absent":
             continue
         chosen = [r0]
         lo, hi = r0.first, r0.last
-        for cls, neg in rest:
+        for cls, mode in rest:
             pick = None
             for r in by_class[cls]:
-                if neg and r.state != "absent":
+                if mode == "not" and r.state != "absent":
                     continue
                 if sentence[r.first] != sentence[r0.first] or any(r is c for c in chosen):
                     continue

@@ -43,6 +43,8 @@ class Grammar:
     # anchors: a pattern runs only when one search finds what it cannot match without
     has_per_period: re.Pattern[str]  # "a week", "per night": what `frequency` ends with
     has_unit: re.Pattern[str]  # a unit word: what `duration` needs
+    activity: re.Pattern[str]  # "sat for": a length right after this is the activity's
+    episode_word: re.Pattern[str]  # "cramp", "it": a length after this is the episode's
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
@@ -130,6 +132,12 @@ def _build_grammar(language: Language) -> Grammar:
         periods=dict(language.periods),
         has_per_period=re.compile(rf"(?:a|per|each|every)\s+(?:{periods})"),
         has_unit=re.compile(unit_words),
+        activity=re.compile(
+            rf"\b(?:{either(language.activities)})\b" if language.activities else r"(?!)"
+        ),
+        episode_word=re.compile(
+            rf"\b(?:{either(language.episode_words)})\b" if language.episode_words else r"(?!)"
+        ),
     )
 
 
@@ -152,6 +160,23 @@ DURATION_MARK = "_d_"
 def _blank(text: str, start: int, end: int, mark: str = "") -> str:
     fill = mark.center(end - start) if 0 < len(mark) <= end - start else " " * (end - start)
     return text[:start] + fill + text[end:]
+
+
+ACTIVITY_REACH = 50  # characters before a length in which an activity claims it
+
+
+def _activity_length(g: Grammar, text: str, start: int) -> bool:
+    """Is the length at `start` an activity's ("sitting cross-legged at the
+    temple for two hours"), with no word of the episode or sentence end
+    between the activity and the length?"""
+    before = text[max(0, start - ACTIVITY_REACH) : start]
+    last = None
+    for last in g.activity.finditer(before):
+        pass
+    if last is None:
+        return False
+    between = before[last.end() :]
+    return not any(ch in ".!?;" for ch in between) and g.episode_word.search(between) is None
 
 
 def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
@@ -207,6 +232,8 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
         low, high = _number(g, m.group(2)), _number(g, m.group(3))
         n = max(x for x in (low, high, 0.0) if x is not None)
         if n <= 0:
+            continue
+        if finding == "episode.minutes" and _activity_length(g, text, m.start()):
             continue
         more = MORE_THAN if m.group(1) in ("over", "more than", "longer than") else 1.0
         take(finding, round(n * factor * more, 3), m)
