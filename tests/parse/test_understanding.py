@@ -422,3 +422,48 @@ def test_a_red_flag_said_to_be_over_is_history(text: str, finding: str) -> None:
 
 def test_since_last_month_is_still_going_on() -> None:
     assert "symptom.cramp" in present("my calves have cramped every night since last month")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my son can hardly bend his neck, it's so stiff", "sign.stiff_neck"),
+        ("since the anti-sickness jab her jaw keeps pulling sideways", "sign.tongue_jaw_forced"),
+        ("his right arm and leg have gone heavy and useless", "sign.one_sided_weakness"),
+        ("when I wipe after the toilet I can hardly feel it", "sign.saddle_numbness"),
+        ("he's hardly passed any water since yesterday", "sign.dark_urine"),
+    ],
+)
+def test_more_red_flags_told_plainly(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_a_length_after_an_activity_is_not_the_cramps() -> None:
+    found = parse("I sat cross-legged for two hours, then my foot cramped for a minute and eased")
+    minutes = [f.value for f in found.items if f.id == "episode.minutes"]
+    assert minutes == [1.0]
+    assert level("I sat cross-legged for two hours, then my foot cramped for a minute and eased") == (
+        "self_care"
+    )
+
+
+def test_a_length_after_the_cramp_word_is_the_cramps() -> None:
+    found = parse("I was running and the cramp lasted 20 minutes")
+    assert [f.value for f in found.items if f.id == "episode.minutes"] == [20.0]
+
+
+def test_severe_pain_that_nothing_eases_is_urgent() -> None:
+    assert level("thigh pain 8/10 since a cramp yesterday and ibuprofen hasn't touched it") == (
+        "consultation_24"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not peeing any less than usual, calves cramp at night and ease",
+        "I'm not peeing more than normal and my calf cramp eased",
+    ],
+)
+def test_a_denied_change_in_peeing_is_not_little_urine(text: str) -> None:
+    assert "sign.dark_urine" not in present(text)

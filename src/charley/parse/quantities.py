@@ -170,12 +170,10 @@ def _activity_length(g: Grammar, text: str, start: int) -> bool:
     temple for two hours"), with no word of the episode or sentence end
     between the activity and the length?"""
     before = text[max(0, start - ACTIVITY_REACH) : start]
-    last = None
-    for last in g.activity.finditer(before):
-        pass
-    if last is None:
+    ends = [m.end() for m in g.activity.finditer(before)]
+    if not ends:
         return False
-    between = before[last.end() :]
+    between = before[ends[-1] :]
     return not any(ch in ".!?;" for ch in between) and g.episode_word.search(between) is None
 
 
