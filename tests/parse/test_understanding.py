@@ -442,9 +442,9 @@ def test_a_length_after_an_activity_is_not_the_cramps() -> None:
     found = parse("I sat cross-legged for two hours, then my foot cramped for a minute and eased")
     minutes = [f.value for f in found.items if f.id == "episode.minutes"]
     assert minutes == [1.0]
-    assert level("I sat cross-legged for two hours, then my foot cramped for a minute and eased") == (
-        "self_care"
-    )
+    assert level(
+        "I sat cross-legged for two hours, then my foot cramped for a minute and eased"
+    ) == ("self_care")
 
 
 def test_a_length_after_the_cramp_word_is_the_cramps() -> None:
