@@ -162,6 +162,7 @@ class Language:
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()
+    self_claims: tuple[str, ...] = ()  # "that's me right now": a what-if is the writer's own
     activities: tuple[str, ...] = ()  # "sat for two hours": a length that is not the episode's
     episode_words: tuple[str, ...] = ()  # ...unless one of these stands between
 

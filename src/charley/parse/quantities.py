@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from charley.knowledge.schema import Language
+from charley.parse.clock import clock_spans
 
 MORE_THAN = 1.01  # "over an hour" is a little more than an hour
 _DIGIT = re.compile(r"\d")
+_CLOCK_HINT = re.compile(
+    r"\d[:.]\d\d|\d\s*[ap]\.?m\b|o'?clock|\bpast\b|\bto\b|noon|midday|midnight"
+)
 
 
 class Quantity(NamedTuple):
@@ -222,6 +226,12 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
     for m in list(g.one_or_two.finditer(text)) if " or two" in text else ():
         finding, factor = g.units[m.group(1)]
         take(finding, round(2 * factor, 3), m)
+    for span in clock_spans(text, g.numbers) if _CLOCK_HINT.search(text) else ():
+        # "started at 1pm and it's 3pm now": the length between two times of day
+        if not _activity_length(g, text, span.first[0]):
+            found.append(Quantity("episode.minutes", span.minutes, span.first[0], span.second[1]))
+            text = _blank(text, *span.first)
+            text = _blank(text, *span.second, DURATION_MARK)
     units = g.has_unit.search(text) is not None
     for m in list(g.duration.finditer(text)) if units else ():
         finding, factor = g.units[m.group(4)]

@@ -51,6 +51,8 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     reads = compose(words, reads, kb.compositions, kb.groups, kb.class_of, clause_breaks)
     my_own = _my_own(words, tokens.spans, rest, lang)
     reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own)
+    if _claims_it(words, lang.self_claims):
+        reads = [r._replace(context="current") if r.context == "hypothetical" else r for r in reads]
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
@@ -70,6 +72,14 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         located.append((start, Finding(r.finding, r.state, text[start:end], r.context)))  # type: ignore[arg-type]
     located.sort(key=lambda pair: pair[0])
     return Findings(tuple(f for _, f in located))
+
+
+def _claims_it(words: list[str], claims: tuple[str, ...]) -> bool:
+    """Does the writer say the what-if is their own ("asking because that's me")?"""
+    if not claims:
+        return False
+    said = " " + " ".join(words) + " "
+    return any(f" {c} " in said for c in claims)
 
 
 def _about_the_writer(words: list[str], first: tuple[str, ...], third: tuple[str, ...]) -> bool:
