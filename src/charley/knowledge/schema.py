@@ -163,6 +163,8 @@ class Language:
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()
     self_claims: tuple[str, ...] = ()  # "that's me right now": a what-if is the writer's own
+    disclaimers: tuple[str, ...] = ()  # "it hasn't happened": a question is only a worry
+    not_me: tuple[str, ...] = ()  # "not me": another person's symptom stays theirs
     activities: tuple[str, ...] = ()  # "sat for two hours": a length that is not the episode's
     episode_words: tuple[str, ...] = ()  # ...unless one of these stands between
 

@@ -91,6 +91,7 @@ def _about_the_writer(words: list[str], first: tuple[str, ...], third: tuple[str
 
 
 CLAIM_GROUPS = frozenset({"symptom", "sign", "site", "feel"})
+MINE = frozenset({"mine", "mine's", "mines"})
 
 
 def _whose(
@@ -143,8 +144,25 @@ def _whose(
         and clause[r.first] in own
         for r in reads
     )
+    # "my father had a swollen leg, me no, only cramp": the writer sets another
+    # person's symptom apart ("not me", "mine") and tells one of their own in a
+    # clause that is not about that person. Without a symptom of their own the
+    # other person stays the patient ("my husband has chest pain, not me").
+    if not claims and (any(w in MINE for w in words) or _claims_it(words, lang.not_me)):
+        claims = any(
+            r.state == "present"
+            and r.context == "current"
+            and groups.get(r.finding) == "symptom"
+            and clause[r.first] not in theirs
+            for r in reads
+        )
+    disclaimed = _claims_it(words, lang.disclaimers)
     questions = _general_questions(
-        words, sentence, frozenset(lang.question_starts), breaks, first | {"my", "me"}
+        words,
+        sentence,
+        frozenset(lang.question_starts),
+        breaks,
+        frozenset() if disclaimed else first | {"my", "me"},
     )
     if not claims and not questions:
         return reads
