@@ -165,6 +165,9 @@ class Language:
     self_claims: tuple[str, ...] = ()  # "that's me right now": a what-if is the writer's own
     disclaimers: tuple[str, ...] = ()  # "it hasn't happened": a question is only a worry
     not_me: tuple[str, ...] = ()  # "not me": another person's symptom stays theirs
+    ambient_words: tuple[str, ...] = ()  # "in 35 degrees": a temperature of the weather
+    hot_weather_celsius: float = 25.0  # weather this warm is heat
+    present_markers: tuple[str, ...] = ()  # "she's out of it now": another person's clause is now
     activities: tuple[str, ...] = ()  # "sat for two hours": a length that is not the episode's
     episode_words: tuple[str, ...] = ()  # ...unless one of these stands between
 

@@ -17,6 +17,7 @@ from charley.knowledge.schema import Language
 from charley.parse.clock import clock_spans
 
 MORE_THAN = 1.01  # "over an hour" is a little more than an hour
+BODY_LOWEST = 35.5  # below this a temperature in degrees is the weather's, not a body's
 _DIGIT = re.compile(r"\d")
 _CLOCK_HINT = re.compile(
     r"\d[:.]\d\d|\d\s*[ap]\.?m\b|o'?clock|\bpast\b|\bto\b|noon|midday|midnight"
@@ -48,6 +49,8 @@ class Grammar:
     has_per_period: re.Pattern[str]  # "a week", "per night": what `frequency` ends with
     has_unit: re.Pattern[str]  # a unit word: what `duration` needs
     activity: re.Pattern[str]  # "sat for": a length right after this is the activity's
+    ambient: re.Pattern[str]  # "in 35 degrees": the weather, not the body
+    hot_weather: float  # degrees Celsius of weather that count as heat
     episode_word: re.Pattern[str]  # "cramp", "it": a length after this is the episode's
 
 
@@ -136,6 +139,10 @@ def _build_grammar(language: Language) -> Grammar:
         periods=dict(language.periods),
         has_per_period=re.compile(rf"(?:a|per|each|every)\s+(?:{periods})"),
         has_unit=re.compile(unit_words),
+        hot_weather=language.hot_weather_celsius,
+        ambient=re.compile(
+            rf"\b(?:{either(language.ambient_words)})\s*$" if language.ambient_words else r"(?!)"
+        ),
         activity=re.compile(
             rf"\b(?:{either(language.activities)})\b" if language.activities else r"(?!)"
         ),
@@ -169,10 +176,17 @@ def _blank(text: str, start: int, end: int, mark: str = "") -> str:
 ACTIVITY_REACH = 50  # characters before a length in which an activity claims it
 
 
-def _activity_length(g: Grammar, text: str, start: int) -> bool:
+_DOING_AFTER = re.compile(r"\s+(?:of\s+)?([a-z]+ing)\b")
+
+
+def _activity_length(g: Grammar, text: str, start: int, end: int | None = None) -> bool:
     """Is the length at `start` an activity's ("sitting cross-legged at the
-    temple for two hours"), with no word of the episode or sentence end
-    between the activity and the length?"""
+    temple for two hours", "after two hours mowing"), with no word of the
+    episode or sentence end between the activity and the length?"""
+    if end is not None:
+        doing = _DOING_AFTER.match(text, end)
+        if doing and g.episode_word.fullmatch(doing.group(1)) is None:
+            return True
     before = text[max(0, start - ACTIVITY_REACH) : start]
     ends = [m.end() for m in g.activity.finditer(before)]
     if not ends:
@@ -210,7 +224,10 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
             scale = (m.group(2) or "")[:1]
             if scale == "f" or (not scale and 93 <= t <= 112):
                 t = (t - 32) * 5 / 9
-            if 30 <= t <= 45:
+            weather = t < BODY_LOWEST or g.ambient.search(text[max(0, m.start() - 12) : m.start()])
+            if weather and t >= g.hot_weather:
+                take("trigger.heat", round(t, 1), m)  # "festival, 34 degrees": hot weather
+            elif not weather and t <= 45:
                 take("temperature.celsius", round(t, 1), m)
     for m in list(g.severity.finditer(text)) if "10" in text else ():
         take("pain.severity", min(float(m.group(1)), 10.0), m)
@@ -241,7 +258,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
         n = max(x for x in (low, high, 0.0) if x is not None)
         if n <= 0:
             continue
-        if finding == "episode.minutes" and _activity_length(g, text, m.start()):
+        if finding == "episode.minutes" and _activity_length(g, text, m.start(), m.end()):
             continue
         more = MORE_THAN if m.group(1) in ("over", "more than", "longer than") else 1.0
         take(finding, round(n * factor * more, 3), m)

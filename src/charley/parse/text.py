@@ -166,10 +166,14 @@ def _whose(
     )
     if not claims and not questions:
         return reads
+    # a clause about another person that happens now stays the patient's:
+    # "today my colleague collapsed, she's really out of it"
+    markers = frozenset(lang.present_markers)
+    now = {clause[i] for i, w in enumerate(words) if w in markers}
     out: list[Read] = []
     for r in reads:
         if r.context == "current":
-            if claims and clause[r.first] in theirs - mine:
+            if claims and clause[r.first] in theirs - mine - now:
                 r = r._replace(context="family")
             elif sentence[r.first] in questions:
                 r = r._replace(context="hypothetical")
