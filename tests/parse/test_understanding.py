@@ -467,3 +467,68 @@ def test_severe_pain_that_nothing_eases_is_urgent() -> None:
 )
 def test_a_denied_change_in_peeing_is_not_little_urine(text: str) -> None:
     assert "sign.dark_urine" not in present(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "value"),
+    [
+        ("festival, 34 degrees, and my calves keep cramping", "trigger.heat", 34.0),
+        ("it was 38 degrees at the match and my legs cramped", "trigger.heat", 38.0),
+        ("my temperature is 39.2 and my calves cramp", "temperature.celsius", 39.2),
+    ],
+)
+def test_the_weathers_temperature_is_heat_and_a_bodys_is_a_temperature(
+    text: str, finding: str, value: float
+) -> None:
+    found = parse(text)
+    assert [f.value for f in found.items if f.id == finding] == [value]
+    assert "sign.fever" not in present(text) or finding == "temperature.celsius"
+
+
+def test_another_persons_clause_that_happens_now_stays_theirs() -> None:
+    text = (
+        "I've had heat cramps myself at work, water sorted them. "
+        "Today my colleague cramped up by the ovens and collapsed, she's really out of it."
+    )
+    assert level(text) == "emergency_ambulance"
+
+
+def test_a_relatives_past_red_flag_stays_theirs() -> None:
+    assert level(
+        "My dad had crushing chest pain before his heart attack; I just get calf cramps."
+    ) != ("emergency_ambulance")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I get a jaw cramp while eating, could I choke? It hasn't happened, just worried.",
+        "If I feel a pop in my calf does that mean it's torn? It hasn't happened, I'm just wondering.",
+    ],
+)
+def test_a_question_said_not_to_be_happening_is_a_worry(text: str) -> None:
+    assert RANK[level(text)] < RANK["consultation_24"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Say someone's hands went into claws and their throat tightened with a crowing noise, "
+        "is that serious? Asking because that's my sister right now.",
+        "If someone's arm went cold and pale and numb and ached at rest, how worried should they be? "
+        "Asking because it's my arm, right now.",
+    ],
+)
+def test_a_what_if_the_writer_says_is_theirs_is_current(text: str) -> None:
+    assert level(text) == "emergency_ambulance"
+
+
+def test_not_me_keeps_a_relatives_symptom_theirs_only_beside_the_writers_own() -> None:
+    assert "sign.swelling" not in present("My father had his leg swell up, me no, only cramp.")
+    # with no symptom of the writer's own, the other person is the patient
+    assert level("My husband has crushing chest pain, not me") == "emergency_ambulance"
+
+
+def test_a_length_before_an_activity_is_the_activitys() -> None:
+    text = "after two hours mowing in the sun my calf cramped for about a minute and eased"
+    assert [f.value for f in parse(text).items if f.id == "episode.minutes"] == [1.0]
