@@ -11,17 +11,22 @@ rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+try:  # blake2 without loading OpenSSL (hashlib's import costs ~6 ms of every start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - CPython always builds _blake2
+    from hashlib import blake2b
 
 DATA_FILES = ("sources", "findings", "language", "concepts", "kinds", "triage", "profile")
 # The modules whose code shapes the compiled knowledge: their source is part of
@@ -37,40 +42,58 @@ COMPILER_MODULES = (
 CACHE_FORMAT = 2
 
 
+# Plain os.path on the start-up path: pathlib (with urllib and ipaddress) and
+# importlib.resources cost about 20 ms to import, a tenth of `charley assess`.
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
 def data_dir() -> Path:
     """The folder of the packaged YAML files."""
-    return Path(str(resources.files("charley.knowledge") / "data"))
+    from pathlib import Path
+
+    return Path(PACKAGE_DIR) / "data"
+
+
+def _cache_folder() -> str:
+    override = os.environ.get("CHARLEY_CACHE_DIR")
+    if override:
+        return override
+    home = os.path.expanduser("~")
+    if sys.platform == "win32":  # pragma: no cover - not tested on this platform
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+        return os.path.join(base, "charley", "Cache")
+    if sys.platform == "darwin":  # pragma: no cover
+        return os.path.join(home, "Library", "Caches", "charley")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "charley")
 
 
 def cache_dir() -> Path:
     """Where the compiled knowledge is cached (CHARLEY_CACHE_DIR overrides)."""
-    override = os.environ.get("CHARLEY_CACHE_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":  # pragma: no cover - not tested on this platform
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "charley" / "Cache"
-    if sys.platform == "darwin":  # pragma: no cover
-        return Path.home() / "Library" / "Caches" / "charley"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "charley"
+    from pathlib import Path
+
+    return Path(_cache_folder())
 
 
-def read_data(folder: Path | None = None) -> dict[str, bytes]:
-    folder = folder or data_dir()
-    return {name: (folder / f"{name}.yaml").read_bytes() for name in DATA_FILES}
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def read_data(folder: Path | str | None = None) -> dict[str, bytes]:
+    base = os.fspath(folder) if folder is not None else os.path.join(PACKAGE_DIR, "data")
+    return {name: _read(os.path.join(base, f"{name}.yaml")) for name in DATA_FILES}
 
 
 def digest_of(raw: dict[str, bytes]) -> str:
     from charley import __version__
 
-    h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}".encode())
+    h = blake2b(f"{CACHE_FORMAT}|{__version__}|{sys.version}".encode(), digest_size=16)
     for name in DATA_FILES:
         h.update(name.encode())
         h.update(raw[name])
-    package = resources.files("charley.knowledge")
     for module in COMPILER_MODULES:
         h.update(module.encode())
-        h.update((package / module).read_bytes())
+        h.update(_read(os.path.join(PACKAGE_DIR, module)))
     return h.hexdigest()[:20]
 
 
@@ -79,9 +102,9 @@ def load_knowledge() -> KnowledgeBase:
     """The packaged knowledge base, from the cache when it is current."""
     raw = read_data()
     digest = digest_of(raw)
-    path = cache_dir() / f"kb-{digest}.pickle"
+    path = os.path.join(_cache_folder(), f"kb-{digest}.pickle")
     try:
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             kb = pickle.load(f)
         if isinstance(kb, KnowledgeBase) and kb.digest == digest:
             return kb
@@ -92,15 +115,17 @@ def load_knowledge() -> KnowledgeBase:
     return kb
 
 
-def _write_cache(path: Path, kb: KnowledgeBase) -> None:
+def _write_cache(path: str, kb: KnowledgeBase) -> None:
     """Write atomically and drop older caches; a cache that cannot be written is skipped."""
     import tempfile
+    from pathlib import Path
 
+    folder = Path(path).parent
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("kb-*.pickle"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("kb-*.pickle"):
             old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)

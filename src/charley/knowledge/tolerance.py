@@ -35,7 +35,7 @@ class Tolerance:
 
     canonical: dict[str, str]
     vocabulary: frozenset[str]
-    deletes: dict[str, tuple[str, ...]]
+    deletes: dict[str, str]  # a deletion -> the known words it comes from, space-separated
     english: frozenset[str]  # ordinary words near a known word: never corrected
     memo: dict[str, str | None] = field(default_factory=dict)
 
@@ -63,7 +63,9 @@ class Tolerance:
         limit = 2 if len(word) >= LONG_WORD else 1
         candidates: set[str] = set()
         for key in deletions(word, limit):
-            candidates.update(self.deletes.get(key, ()))
+            hit = self.deletes.get(key)
+            if hit is not None:
+                candidates.update(hit.split(" "))
         scored = sorted((d, v) for v in candidates if (d := osa_distance(word, v, limit)) <= limit)
         if not scored:
             return None
@@ -163,13 +165,17 @@ def build_tolerance(
     # 1. fixed spellings and text-speak win over everything
     canonical.update(spellings)
 
-    # 3. typing slips: index the known content words by their deletions
+    # 3. typing slips: index the known content words by their one-letter
+    # deletions (a long word's two slips are found by deleting twice from what
+    # was typed; only two letters missing from one long word go unmatched, and
+    # the index stays small enough to load fast)
     targets = sorted(w for w in vocab - exact_words if w.isalpha() and len(w) >= MIN_FUZZY)
     deletes: dict[str, list[str]] = {}
     for word in targets:
-        for key in deletions(word, 2 if len(word) >= LONG_WORD - 1 else 1):
+        for key in deletions(word, 1):
             deletes.setdefault(key, []).append(word)
-    index = {k: tuple(v) for k, v in deletes.items()}
+    # strings, not tuples: the index loads on every start and strings unpickle faster
+    index = {k: " ".join(v) for k, v in deletes.items()}
     probe = Tolerance({}, vocab, index, frozenset())
     near = frozenset(
         w

@@ -54,8 +54,9 @@ def compose(
     composed: list[Read] = []
     replaced: set[int] = set()
     replaced_all: set[int] = set()
-    for comp, parts in compositions:
-        if any(c not in by_class for c, _ in parts):
+    present = by_class.keys()
+    for comp, parts, needed in _needing(compositions):
+        if not needed <= present:
             continue
         where = sentence if comp.within == "sentence" else clause
         for chosen in _matches(parts, by_class, where, comp.window):
@@ -83,6 +84,22 @@ def compose(
         and (groups.get(r.finding, "") in KEPT_GROUPS or not set(r.anchors) <= replaced)
     ]
     return kept + composed
+
+
+_NEEDED: dict[int, tuple[object, list[tuple[Composition, tuple[Part, ...], frozenset[str]]]]] = {}
+
+
+def _needing(
+    compositions: tuple[tuple[Composition, tuple[Part, ...]], ...],
+) -> list[tuple[Composition, tuple[Part, ...], frozenset[str]]]:
+    """Each composition with the set of classes it needs, worked out once, so
+    that the ones a text cannot fire are skipped with one set test."""
+    hit = _NEEDED.get(id(compositions))
+    if hit is None or hit[0] is not compositions:
+        rows = [(c, parts, frozenset(cls for cls, _ in parts)) for c, parts in compositions]
+        hit = (compositions, rows)
+        _NEEDED[id(compositions)] = hit
+    return hit[1]
 
 
 def _matches(

@@ -10,11 +10,14 @@ duration of 28 weeks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from charley.knowledge.schema import Language
-from charley.parse.clock import clock_spans
+
+if TYPE_CHECKING:
+    from charley.parse.clock import Span
 
 MORE_THAN = 1.01  # "over an hour" is a little more than an hour
 BODY_LOWEST = 35.5  # below this a temperature in degrees is the weather's, not a body's
@@ -22,6 +25,29 @@ _DIGIT = re.compile(r"\d")
 _CLOCK_HINT = re.compile(
     r"\d[:.]\d\d|\d\s*[ap]\.?m\b|o'?clock|\bpast\b|\bto\b|noon|midday|midnight"
 )
+
+
+class Lazy:
+    """A regex compiled on first use. Most texts need only a few of the
+    patterns, and compiling them all costs a good share of `charley assess`'s
+    start."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._get().finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._get().search(text)
 
 
 class Quantity(NamedTuple):
@@ -34,24 +60,25 @@ class Quantity(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class Grammar:
     numbers: dict[str, float]
-    age: tuple[re.Pattern[str], ...]
-    pregnancy: re.Pattern[str]
-    temperature: tuple[re.Pattern[str], ...]
-    severity: re.Pattern[str]
-    frequency: re.Pattern[str]
-    every: re.Pattern[str]
-    duration: re.Pattern[str]
-    one_or_two: re.Pattern[str]
-    since: re.Pattern[str]
+    age: tuple[Lazy, ...]
+    pregnancy: Lazy
+    temperature: tuple[Lazy, ...]
+    severity: Lazy
+    frequency: Lazy
+    every: Lazy
+    duration: Lazy
+    one_or_two: Lazy
+    since: Lazy
     units: dict[str, tuple[str, float]]
     periods: dict[str, float]
     # anchors: a pattern runs only when one search finds what it cannot match without
     has_per_period: re.Pattern[str]  # "a week", "per night": what `frequency` ends with
     has_unit: re.Pattern[str]  # a unit word: what `duration` needs
-    activity: re.Pattern[str]  # "sat for": a length right after this is the activity's
-    ambient: re.Pattern[str]  # "in 35 degrees": the weather, not the body
+    # compiled on first use (re caches them): most texts never need them
+    activity: str  # "sat for": a length right after this is the activity's
+    ambient: str  # "in 35 degrees": the weather, not the body
     hot_weather: float  # degrees Celsius of weather that count as heat
-    episode_word: re.Pattern[str]  # "cramp", "it": a length after this is the episode's
+    episode_word: str  # "cramp", "it": a length after this is the episode's
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
@@ -103,35 +130,33 @@ def _build_grammar(language: Language) -> Grammar:
     return Grammar(
         numbers=dict(language.numbers),
         age=(
-            re.compile(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b"),
-            re.compile(
+            Lazy(r"\b(\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b"),
+            Lazy(
                 r"\b(?:i'm|i am|aged|age|he's|she's|he is|she is)\s+(\d{1,3})\b"
                 r"(?!\s*(?:weeks?|months?|days?|minutes?|%|/|degrees|°|x\b))"
             ),
         ),
-        pregnancy=re.compile(rf"\b({num})\s+(weeks?|months?)\s+pregnant\b"),
+        pregnancy=Lazy(rf"\b({num})\s+(weeks?|months?)\s+pregnant\b"),
         temperature=(
-            re.compile(
-                r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"
-            ),
-            re.compile(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
-            re.compile(
+            Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"),
+            Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
+            Lazy(
                 r"\b(?:temperature|temp|fever)\s+(?:of|is|was|at|around)?\s*(\d{2,3}(?:\.\d+)?)()"
             ),
         ),
-        severity=re.compile(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"),
-        frequency=re.compile(
+        severity=Lazy(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"),
+        frequency=Lazy(
             rf"\b({num})(?:\s*(?:or|to|-)\s*({num}))?\s*"
             rf"(?:times?|nights?|days?|evenings?|episodes?|cramps?|x)?\s*"
             rf"(?:a|per|each|every)\s+({periods})\b"
         ),
-        every=re.compile(r"\b(?:every|each)\s+(night|day|evening)\b|\b(nightly|daily)\b"),
-        duration=re.compile(
+        every=Lazy(r"\b(?:every|each)\s+(night|day|evening)\b|\b(nightly|daily)\b"),
+        duration=Lazy(
             rf"(?<![\w-])(over|more than|longer than|about|around)?\s*({num})"
             rf"(?:\s*(?:or|to|-)\s*({num}))?(?:\s+|(?<=\d))({unit_words})\b(?!-)(\s+ago)?"
         ),
-        one_or_two=re.compile(rf"\b(?:a|an|one)\s+({unit_words})\s+or\s+two\b"),
-        since=re.compile(
+        one_or_two=Lazy(rf"\b(?:a|an|one)\s+({unit_words})\s+or\s+two\b"),
+        since=Lazy(
             rf"\bsince\s+(yesterday|last night|this morning|last week|last month|"
             rf"(?:last\s+)?(?:{days}))\b"
         ),
@@ -140,13 +165,11 @@ def _build_grammar(language: Language) -> Grammar:
         has_per_period=re.compile(rf"(?:a|per|each|every)\s+(?:{periods})"),
         has_unit=re.compile(unit_words),
         hot_weather=language.hot_weather_celsius,
-        ambient=re.compile(
+        ambient=(
             rf"\b(?:{either(language.ambient_words)})\s*$" if language.ambient_words else r"(?!)"
         ),
-        activity=re.compile(
-            rf"\b(?:{either(language.activities)})\b" if language.activities else r"(?!)"
-        ),
-        episode_word=re.compile(
+        activity=rf"\b(?:{either(language.activities)})\b" if language.activities else r"(?!)",
+        episode_word=(
             rf"\b(?:{either(language.episode_words)})\b" if language.episode_words else r"(?!)"
         ),
     )
@@ -185,14 +208,20 @@ def _activity_length(g: Grammar, text: str, start: int, end: int | None = None) 
     episode or sentence end between the activity and the length?"""
     if end is not None:
         doing = _DOING_AFTER.match(text, end)
-        if doing and g.episode_word.fullmatch(doing.group(1)) is None:
+        if doing and re.fullmatch(g.episode_word, doing.group(1)) is None:
             return True
     before = text[max(0, start - ACTIVITY_REACH) : start]
-    ends = [m.end() for m in g.activity.finditer(before)]
+    ends = [m.end() for m in re.finditer(g.activity, before)]
     if not ends:
         return False
     between = before[ends[-1] :]
-    return not any(ch in ".!?;" for ch in between) and g.episode_word.search(between) is None
+    return not any(ch in ".!?;" for ch in between) and re.search(g.episode_word, between) is None
+
+
+def _clock_spans(text: str, numbers: dict[str, float]) -> list[Span]:
+    from charley.parse.clock import clock_spans  # imported only for texts with a time of day
+
+    return clock_spans(text, numbers)
 
 
 def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
@@ -224,7 +253,8 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
             scale = (m.group(2) or "")[:1]
             if scale == "f" or (not scale and 93 <= t <= 112):
                 t = (t - 32) * 5 / 9
-            weather = t < BODY_LOWEST or g.ambient.search(text[max(0, m.start() - 12) : m.start()])
+            before = text[max(0, m.start() - 12) : m.start()]
+            weather = t < BODY_LOWEST or re.search(g.ambient, before) is not None
             if weather and t >= g.hot_weather:
                 take("trigger.heat", round(t, 1), m)  # "festival, 34 degrees": hot weather
             elif not weather and t <= 45:
@@ -243,7 +273,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
     for m in list(g.one_or_two.finditer(text)) if " or two" in text else ():
         finding, factor = g.units[m.group(1)]
         take(finding, round(2 * factor, 3), m)
-    for span in clock_spans(text, g.numbers) if _CLOCK_HINT.search(text) else ():
+    for span in _clock_spans(text, g.numbers) if _CLOCK_HINT.search(text) else ():
         # "started at 1pm and it's 3pm now": the length between two times of day
         if not _activity_length(g, text, span.first[0]):
             found.append(Quantity("episode.minutes", span.minutes, span.first[0], span.second[1]))
