@@ -532,3 +532,40 @@ def test_not_me_keeps_a_relatives_symptom_theirs_only_beside_the_writers_own() -
 def test_a_length_before_an_activity_is_the_activitys() -> None:
     text = "after two hours mowing in the sun my calf cramped for about a minute and eased"
     assert [f.value for f in parse(text).items if f.id == "episode.minutes"] == [1.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forty minutes into my long run my calf seized up; I stretched it and it eased in two minutes.",
+        "In the last ten minutes of the match his hamstring cramped and settled in about five minutes.",
+        "Five hours' sleep a night lately and my calf cramped for a minute then stopped.",
+    ],
+)
+def test_a_length_of_an_activity_is_not_the_cramps(text: str) -> None:
+    values = [f.value for f in parse(text).items if f.id == "episode.minutes"]
+    assert values and max(values) <= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "If I'd lost feeling down below I know that's A&E, but there's nothing like that. "
+            "My lower back went into spasm lifting a box.",
+            "sign.saddle_numbness",
+        ),
+        ("Living on Red Bull this week and my eyelid keeps twitching.", "sign.redness"),
+        ("A cramp in the back of the lower part of my leg, gone in a minute.", "site.back"),
+        ("My brother gets cramps on a warm afternoon; mine are at night.", "sign.warmth"),
+    ],
+)
+def test_words_that_only_sound_alarming(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_a_back_in_spasm_is_a_spasm() -> None:
+    assert (
+        level("my back is in spasm after lifting a box, no numbness, peeing normally")
+        == "self_care"
+    )

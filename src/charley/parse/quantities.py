@@ -199,7 +199,9 @@ def _blank(text: str, start: int, end: int, mark: str = "") -> str:
 ACTIVITY_REACH = 50  # characters before a length in which an activity claims it
 
 
-_DOING_AFTER = re.compile(r"\s+(?:of\s+)?([a-z]+ing)\b")
+# "two hours mowing", "ten minutes of a match", "forty minutes into my run",
+# "five hours' sleep": what follows a length says it is an activity's
+_DOING_AFTER = re.compile(r"'?\s+(?:(into|of)\s+(?:(?:a|an|the|my|his|her)\s+)?)?([a-z]+)\b")
 
 
 def _activity_length(g: Grammar, text: str, start: int, end: int | None = None) -> bool:
@@ -208,8 +210,10 @@ def _activity_length(g: Grammar, text: str, start: int, end: int | None = None) 
     episode or sentence end between the activity and the length?"""
     if end is not None:
         doing = _DOING_AFTER.match(text, end)
-        if doing and re.fullmatch(g.episode_word, doing.group(1)) is None:
-            return True
+        if doing and re.fullmatch(g.episode_word, doing.group(2)) is None:
+            word = doing.group(2)
+            if doing.group(1) or word.endswith("ing") or re.fullmatch(g.activity, word):
+                return True
     before = text[max(0, start - ACTIVITY_REACH) : start]
     ends = [m.end() for m in re.finditer(g.activity, before)]
     if not ends:
