@@ -543,7 +543,7 @@ def test_a_length_before_an_activity_is_the_activitys() -> None:
     ],
 )
 def test_a_length_of_an_activity_is_not_the_cramps(text: str) -> None:
-    values = [f.value for f in parse(text).items if f.id == "episode.minutes"]
+    values = [f.value or 0.0 for f in parse(text).items if f.id == "episode.minutes"]
     assert values and max(values) <= 5
 
 
