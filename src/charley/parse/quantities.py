@@ -148,7 +148,7 @@ def _build_grammar(language: Language) -> Grammar:
         frequency=Lazy(
             rf"\b({num})(?:\s*(?:or|to|-)\s*({num}))?\s*"
             rf"(?:times?|nights?|days?|evenings?|episodes?|cramps?|x)?\s*"
-            rf"(?:a|per|each|every)\s+({periods})\b"
+            rf"(?:a|per|each|every|this|last)\s+({periods})\b"
         ),
         every=Lazy(r"\b(?:every|each)\s+(night|day|evening)\b|\b(nightly|daily)\b"),
         duration=Lazy(
@@ -162,7 +162,7 @@ def _build_grammar(language: Language) -> Grammar:
         ),
         units=unit_of,
         periods=dict(language.periods),
-        has_per_period=re.compile(rf"(?:a|per|each|every)\s+(?:{periods})"),
+        has_per_period=re.compile(rf"(?:a|per|each|every|this|last)\s+(?:{periods})"),
         has_unit=re.compile(unit_words),
         hot_weather=language.hot_weather_celsius,
         ambient=(

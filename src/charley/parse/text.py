@@ -175,7 +175,7 @@ def _whose(
         if r.context == "current":
             if claims and clause[r.first] in theirs - mine - now:
                 r = r._replace(context="family")
-            elif sentence[r.first] in questions:
+            elif r.first >= questions.get(sentence[r.first], len(words)):
                 r = r._replace(context="hypothetical")
         out.append(r)
     return out
@@ -200,24 +200,24 @@ def _general_questions(
     starts: frozenset[str],
     breaks: frozenset[int],
     mine: frozenset[str],
-) -> set[int]:
-    """Sentences that ask about cramps in general: ending in "?", and whose
-    question ("can", "is", "how"…, at the start or after "but" or a comma)
+) -> dict[int, int]:
+    """Questions about cramps in general: a sentence ending in "?" whose
+    question ("can", "is", "how"…, at its start or after "but" or a comma)
     does not speak of the writer ("my", "I"). "Silly question, but is a cramp
     that won't go away dangerous?" asks; "is it normal that I can't breathe?"
-    tells."""
-    found: set[int] = set()
+    tells. Each such sentence maps to where its question starts: what comes
+    before ("my hands feel weak as well, is this the bug?") is still told."""
+    found: dict[int, int] = {}
     begin = 0
     for i, w in enumerate(words):
         if w in BOUNDARY:
             if w == "?":
-                heads = [begin] + [
-                    k for j in range(begin + 1, i) if j in breaks for k in (j, j + 1)
-                ]
+                after = [k for j in range(begin + 1, i) if j in breaks for k in (j, j + 1)]
+                heads = [begin, *after]
                 for h in heads:
                     part = words[h:i]
                     if part and part[0] in starts and mine.isdisjoint(part):
-                        found.add(sentence[begin])
+                        found[sentence[begin]] = h
                         break
             begin = i + 1
     return found
