@@ -569,3 +569,35 @@ def test_a_back_in_spasm_is_a_spasm() -> None:
         level("my back is in spasm after lifting a box, no numbness, peeing normally")
         == "self_care"
     )
+
+
+def test_only_the_question_part_of_a_sentence_is_a_worry() -> None:
+    text = "My hands feel weak since yesterday, is this still the tummy bug?"
+    assert "sign.weakness" in present(text)
+
+
+def test_times_this_week_is_a_frequency() -> None:
+    found = parse("my calves cramp at night, three or four times this week, and they ease")
+    assert [f.value for f in found.items if f.id == "frequency.per_week"] == [4.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "since this morning he has passed only a small quantity of urine, that also dark",
+            "sign.dark_urine",
+        ),
+        ("I haven't been able to open my bowels since the back spasm", "sign.bladder_bowel"),
+        ("the fleshy bit by my thumb looks hollow compared to the left", "sign.wasting"),
+        ("his whole body is stiff like a board", "sign.rigidity"),
+        ("I can only take tiny gasps with this spasm in my side", "sign.breathing_difficulty"),
+    ],
+)
+def test_red_flags_found_in_fresh_wordings(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_weeing_as_usual_answers_the_urine_question() -> None:
+    text = "Lifted a box and my lower back went into spasm. No numbness, and I'm weeing as usual."
+    assert "sign.dark_urine" not in {q.id for q in assess(text).questions}
