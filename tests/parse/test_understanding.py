@@ -601,3 +601,37 @@ def test_red_flags_found_in_fresh_wordings(text: str, finding: str) -> None:
 def test_weeing_as_usual_answers_the_urine_question() -> None:
     text = "Lifted a box and my lower back went into spasm. No numbness, and I'm weeing as usual."
     assert "sign.dark_urine" not in {q.id for q in assess(text).questions}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "I was treated for chest pain back in 2018, now it's only foot cramps.",
+            "sign.chest_pain",
+        ),
+        (
+            "As a student I had meningitis with a stiff neck; now just a calf cramp that eased.",
+            "sign.stiff_neck",
+        ),
+        (
+            "Before my bypass my foot used to go white and cold, that's fixed now.",
+            "sign.cold_pale_limb",
+        ),
+        (
+            "I had migraines with light sensitivity when I was at school, none now.",
+            "sign.photophobia",
+        ),
+        (
+            "I was sick with a bug three weeks ago, all better now; calf cramps at night.",
+            "sign.vomiting",
+        ),
+    ],
+)
+def test_a_red_flag_that_is_over_is_history(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_being_used_to_cramps_is_not_history() -> None:
+    assert "symptom.cramp" in present("I'm used to cramps, but this one in my calf is new")
+    assert level("I got cramp in my calf at school today, it eased within a minute") == "self_care"
