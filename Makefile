@@ -11,7 +11,11 @@ PG_INITDB ?= /usr/lib/postgresql/*/bin/initdb
 
 .PHONY: setup run test lint kb-check pg-server load-tool browser bench clean
 
+# Bytecode is compiled ahead (and again when a source changed): where
+# PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile every charley
+# module on every start, doubling the time `charley assess` takes to answer.
 setup: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q src/charley
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -23,7 +23,8 @@ MORE_THAN = 1.01  # "over an hour" is a little more than an hour
 BODY_LOWEST = 35.5  # below this a temperature in degrees is the weather's, not a body's
 _DIGIT = re.compile(r"\d")
 _CLOCK_HINT = re.compile(
-    r"\d[:.]\d\d|\d\s*[ap]\.?m\b|o'?clock|\bpast\b|\bto\b|noon|midday|midnight"
+    r"\d[:.]\d\d|\d\s*[ap]\.?m\b|o'?clock|noon|midday|midnight|\b(?:past|to)\s+(?:\d|one|two|"
+    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
 )
 
 

@@ -50,8 +50,9 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     clause_breaks = frozenset(i for i, w in enumerate(words) if tokens.commas[i] or w in breaks)
     reads = compose(words, reads, kb.compositions, kb.groups, kb.class_of, clause_breaks)
     my_own = _my_own(words, tokens.spans, rest, lang)
-    reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own)
-    if _claims_it(words, lang.self_claims):
+    said = " " + " ".join(words) + " "
+    reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own, said)
+    if _claims_it(said, lang.self_claims):
         reads = [r._replace(context="current") if r.context == "hypothetical" else r for r in reads]
 
     located: list[tuple[int, Finding]] = []
@@ -74,11 +75,9 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     return Findings(tuple(f for _, f in located))
 
 
-def _claims_it(words: list[str], claims: tuple[str, ...]) -> bool:
-    """Does the writer say the what-if is their own ("asking because that's me")?"""
-    if not claims:
-        return False
-    said = " " + " ".join(words) + " "
+def _claims_it(said: str, claims: tuple[str, ...]) -> bool:
+    """Does the writer say one of these ("asking because that's me", "not me")?
+    `said` is the words joined by spaces, with a space at each end."""
     return any(f" {c} " in said for c in claims)
 
 
@@ -101,6 +100,7 @@ def _whose(
     lang: Language,
     groups: dict[str, str],
     my_own: set[int],
+    said: str,
 ) -> list[Read]:
     """Findings that are someone else's, or only a question.
 
@@ -148,7 +148,7 @@ def _whose(
     # person's symptom apart ("not me", "mine") and tells one of their own in a
     # clause that is not about that person. Without a symptom of their own the
     # other person stays the patient ("my husband has chest pain, not me").
-    if not claims and (any(w in MINE for w in words) or _claims_it(words, lang.not_me)):
+    if not claims and (any(w in MINE for w in words) or _claims_it(said, lang.not_me)):
         claims = any(
             r.state == "present"
             and r.context == "current"
@@ -156,7 +156,7 @@ def _whose(
             and clause[r.first] not in theirs
             for r in reads
         )
-    disclaimed = _claims_it(words, lang.disclaimers)
+    disclaimed = _claims_it(said, lang.disclaimers)
     questions = _general_questions(
         words,
         sentence,
