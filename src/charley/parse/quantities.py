@@ -22,10 +22,20 @@ if TYPE_CHECKING:
 MORE_THAN = 1.01  # "over an hour" is a little more than an hour
 BODY_LOWEST = 35.5  # below this a temperature in degrees is the weather's, not a body's
 _DIGIT = re.compile(r"\d")
-_CLOCK_HINT = re.compile(
-    r"\d[:.]\d\d|\d\s*[ap]\.?m\b|o'?clock|noon|midday|midnight|\b(?:past|to)\s+(?:\d|one|two|"
-    r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+# a time of day: digits ("7.15", "1pm"), "o'clock", "noon"; or "past"/"to" before an hour
+_CLOCK_DIGITS = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m\b")
+_CLOCK_WORDS = re.compile(
+    r"\b(?:past|to)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
 )
+
+
+def _clock_hint(text: str, digits: bool) -> bool:
+    """Cheap tests first: most texts hold no time of day."""
+    if digits and _CLOCK_DIGITS.search(text) is not None:
+        return True
+    if "clock" in text or "noon" in text or "midday" in text or "midnight" in text:
+        return True
+    return (" past " in text or " to " in text) and _CLOCK_WORDS.search(text) is not None
 
 
 class Lazy:
@@ -278,7 +288,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
     for m in list(g.one_or_two.finditer(text)) if " or two" in text else ():
         finding, factor = g.units[m.group(1)]
         take(finding, round(2 * factor, 3), m)
-    for span in _clock_spans(text, g.numbers) if _CLOCK_HINT.search(text) else ():
+    for span in _clock_spans(text, g.numbers) if _clock_hint(text, digits) else ():
         # "started at 1pm and it's 3pm now": the length between two times of day
         if not _activity_length(g, text, span.first[0]):
             found.append(Quantity("episode.minutes", span.minutes, span.first[0], span.second[1]))
