@@ -30,7 +30,7 @@ SCREEN_CASES = {"lark016", "B027", "B028", "D028", "G039", "G046", "G055"}
 
 
 def test_fresh_tuning_vignettes_hold() -> None:
-    """754 vignettes written from TRIAGE.md apart from charley, used for tuning."""
+    """824 vignettes written from TRIAGE.md apart from charley, used for tuning."""
     cases = [c for f in sorted((FRESH / "tune").glob("*.jsonl")) for c in load_cases(f)]
     assert len(cases) > 700
     result = score(cases)

@@ -635,3 +635,15 @@ def test_a_red_flag_that_is_over_is_history(text: str, finding: str) -> None:
 def test_being_used_to_cramps_is_not_history() -> None:
     assert "symptom.cramp" in present("I'm used to cramps, but this one in my calf is new")
     assert level("I got cramp in my calf at school today, it eased within a minute") == "self_care"
+
+
+def test_pain_relief_that_does_nothing_has_not_eased_it() -> None:
+    text = "My lower back has been spasming since Saturday, the pain is severe, paracetamol does nothing"
+    assert "relief.not_eased" in present(text)
+    assert level(text) == "consultation_24"
+
+
+def test_a_foot_that_cannot_lift_properly_is_weak_not_paralysed() -> None:
+    text = "Since two days my left leg have cramps and now I cannot lift up the front of foot good"
+    assert RANK[level(text)] < RANK["emergency_ambulance"]
+    assert RANK[level(text)] >= RANK["consultation_24"]
