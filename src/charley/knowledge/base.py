@@ -38,7 +38,8 @@ class KnowledgeBase:
     implies: dict[str, tuple[str, ...]]
     lexicon: Lexicon
     tolerance: Tolerance
-    # each composition with its parts: (class id, negated asked for)
-    compositions: tuple[tuple[Composition, tuple[tuple[str, str], ...]], ...]
+    # each composition with its parts, (class id, how its word must read), and
+    # the set of classes it needs, so a text without one of them skips it at once
+    compositions: tuple[tuple[Composition, tuple[tuple[str, str], ...], frozenset[str]], ...]
     groups: dict[str, str]  # finding id -> group
     class_of: dict[str, tuple[str, ...]]  # finding id -> the classes it counts for

@@ -274,7 +274,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         implies=implies,
         lexicon=lexicon,
         tolerance=tolerance,
-        compositions=tuple((c, c.parts()) for c in concepts.compositions),
+        compositions=tuple(_with_needed(c) for c in concepts.compositions),
         class_of=_classes_by_finding(classes.values()),
         groups={f.id: f.group for f in findings.values()},
     )
@@ -349,6 +349,13 @@ def build_word_tolerance(
         inflectable=content - exact,
         exact=exact,
     )
+
+
+def _with_needed(
+    comp: Composition,
+) -> tuple[Composition, tuple[tuple[str, str], ...], frozenset[str]]:
+    parts = comp.parts()
+    return comp, parts, frozenset(cls for cls, _ in parts)
 
 
 def _classes_by_finding(classes: Iterable[WordClass]) -> dict[str, tuple[str, ...]]:

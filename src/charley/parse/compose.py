@@ -30,7 +30,7 @@ Part = tuple[str, str]  # class id, and how its word must read: "plain", "not" o
 def compose(
     words: list[str],
     reads: list[Read],
-    compositions: tuple[tuple[Composition, tuple[Part, ...]], ...],
+    compositions: tuple[tuple[Composition, tuple[Part, ...], frozenset[str]], ...],
     groups: dict[str, str],
     class_of: dict[str, tuple[str, ...]],
     clause_breaks: frozenset[int] = frozenset(),
@@ -55,7 +55,7 @@ def compose(
     replaced: set[int] = set()
     replaced_all: set[int] = set()
     present = by_class.keys()
-    for comp, parts, needed in _needing(compositions):
+    for comp, parts, needed in compositions:
         if not needed <= present:
             continue
         where = sentence if comp.within == "sentence" else clause
@@ -84,22 +84,6 @@ def compose(
         and (groups.get(r.finding, "") in KEPT_GROUPS or not set(r.anchors) <= replaced)
     ]
     return kept + composed
-
-
-_NEEDED: dict[int, tuple[object, list[tuple[Composition, tuple[Part, ...], frozenset[str]]]]] = {}
-
-
-def _needing(
-    compositions: tuple[tuple[Composition, tuple[Part, ...]], ...],
-) -> list[tuple[Composition, tuple[Part, ...], frozenset[str]]]:
-    """Each composition with the set of classes it needs, worked out once, so
-    that the ones a text cannot fire are skipped with one set test."""
-    hit = _NEEDED.get(id(compositions))
-    if hit is None or hit[0] is not compositions:
-        rows = [(c, parts, frozenset(cls for cls, _ in parts)) for c, parts in compositions]
-        hit = (compositions, rows)
-        _NEEDED[id(compositions)] = hit
-    return hit[1]
 
 
 def _matches(

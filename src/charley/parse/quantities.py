@@ -60,6 +60,9 @@ class Lazy:
     def search(self, text: str) -> re.Match[str] | None:
         return self._get().search(text)
 
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._get().fullmatch(text)
+
 
 class Quantity(NamedTuple):
     finding: str
@@ -85,11 +88,10 @@ class Grammar:
     # anchors: a pattern runs only when one search finds what it cannot match without
     has_per_period: re.Pattern[str]  # "a week", "per night": what `frequency` ends with
     has_unit: re.Pattern[str]  # a unit word: what `duration` needs
-    # compiled on first use (re caches them): most texts never need them
-    activity: str  # "sat for": a length right after this is the activity's
-    ambient: str  # "in 35 degrees": the weather, not the body
+    activity: Lazy  # "sat for": a length right after this is the activity's
+    ambient: Lazy  # "in 35 degrees": the weather, not the body
     hot_weather: float  # degrees Celsius of weather that count as heat
-    episode_word: str  # "cramp", "it": a length after this is the episode's
+    episode_word: Lazy  # "cramp", "it": a length after this is the episode's
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
@@ -176,14 +178,15 @@ def _build_grammar(language: Language) -> Grammar:
         has_per_period=re.compile(rf"(?:a|per|each|every|this|last)\s+(?:{periods})"),
         has_unit=re.compile(unit_words),
         hot_weather=language.hot_weather_celsius,
-        ambient=(
-            rf"\b(?:{either(language.ambient_words)})\s*$" if language.ambient_words else r"(?!)"
-        ),
-        activity=rf"\b(?:{either(language.activities)})\b" if language.activities else r"(?!)",
-        episode_word=(
-            rf"\b(?:{either(language.episode_words)})\b" if language.episode_words else r"(?!)"
-        ),
+        ambient=_words(language.ambient_words, r"\s*$"),
+        activity=_words(language.activities, r"\b"),
+        episode_word=_words(language.episode_words, r"\b"),
     )
+
+
+def _words(words: tuple[str, ...], end: str) -> Lazy:
+    """Any of `words` as a whole word, followed by `end`; no words match nothing."""
+    return Lazy(rf"\b(?:{either(words)}){end}" if words else r"(?!)")
 
 
 def _number(g: Grammar, word: str | None) -> float | None:
@@ -221,16 +224,16 @@ def _activity_length(g: Grammar, text: str, start: int, end: int | None = None) 
     episode or sentence end between the activity and the length?"""
     if end is not None:
         doing = _DOING_AFTER.match(text, end)
-        if doing and re.fullmatch(g.episode_word, doing.group(2)) is None:
+        if doing and g.episode_word.fullmatch(doing.group(2)) is None:
             word = doing.group(2)
-            if doing.group(1) or word.endswith("ing") or re.fullmatch(g.activity, word):
+            if doing.group(1) or word.endswith("ing") or g.activity.fullmatch(word):
                 return True
     before = text[max(0, start - ACTIVITY_REACH) : start]
-    ends = [m.end() for m in re.finditer(g.activity, before)]
+    ends = [m.end() for m in g.activity.finditer(before)]
     if not ends:
         return False
     between = before[ends[-1] :]
-    return not any(ch in ".!?;" for ch in between) and re.search(g.episode_word, between) is None
+    return not any(ch in ".!?;" for ch in between) and g.episode_word.search(between) is None
 
 
 def _clock_spans(text: str, numbers: dict[str, float]) -> list[Span]:
@@ -269,7 +272,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
             if scale == "f" or (not scale and 93 <= t <= 112):
                 t = (t - 32) * 5 / 9
             before = text[max(0, m.start() - 12) : m.start()]
-            weather = t < BODY_LOWEST or re.search(g.ambient, before) is not None
+            weather = t < BODY_LOWEST or g.ambient.search(before) is not None
             if weather and t >= g.hot_weather:
                 take("trigger.heat", round(t, 1), m)  # "festival, 34 degrees": hot weather
             elif not weather and t <= 45:
