@@ -22,19 +22,14 @@ def test_practice_set_meets_the_bar() -> None:
 
 FRESH = Path(__file__).parent / "data" / "vignettes"
 
-# Emergencies of TRIAGE.md's "Emergencies, whatever the complaint" screen
-# (heavy bleeding, pregnancy with bleeding or a baby moving less, sudden severe
-# pain in the belly or side). The screen is its own piece of work; until it
-# exists these are the only under-triaged fresh cases, and any other is a failure.
-SCREEN_CASES = {"lark016", "B027", "B028", "D028", "G039", "G046", "G055"}
-
 
 def test_fresh_tuning_vignettes_hold() -> None:
-    """824 vignettes written from TRIAGE.md apart from charley, used for tuning."""
+    """1,454 vignettes written from TRIAGE.md apart from charley, used for tuning:
+    none may be under-triaged, the emergency screen's cases included."""
     cases = [c for f in sorted((FRESH / "tune").glob("*.jsonl")) for c in load_cases(f)]
-    assert len(cases) > 700
+    assert len(cases) > 1400
     result = score(cases)
-    under = sorted(o.case.id for o in result.outcomes if o.under and o.case.id not in SCREEN_CASES)
+    under = sorted(o.case.id for o in result.outcomes if o.under)
     assert under == [], f"under-triaged: {under}"
     assert result.rate("acceptable") >= 0.97
     assert result.rate("kind_at_3") >= 0.93

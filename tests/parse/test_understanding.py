@@ -52,7 +52,7 @@ def level(text: str) -> str:
         ("her words are all jumbled", "sign.slurred_speech"),
         ("my foot has gone white and feels icy", "sign.cold_pale_limb"),
         ("his leg is pale and cold compared to the other", "sign.cold_pale_limb"),
-        ("she went stiff and then shook all over", "sign.consciousness_change"),
+        ("she went stiff and then shook all over", "sign.seizure"),
         ("he was out cold on the kitchen floor", "sign.consciousness_change"),
         ("my dad wet himself and his back is in spasm", "sign.bladder_bowel"),
         ("I didn't make it to the loo in time", "sign.bladder_bowel"),
@@ -647,3 +647,127 @@ def test_a_foot_that_cannot_lift_properly_is_weak_not_paralysed() -> None:
     text = "Since two days my left leg have cramps and now I cannot lift up the front of foot good"
     assert RANK[level(text)] < RANK["emergency_ambulance"]
     assert RANK[level(text)] >= RANK["consultation_24"]
+
+
+# Families found by a second round of fresh vignettes (wordings of our own) -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("the bit of pee I managed this morning was like soy sauce", "sign.dark_urine"),
+        ("I've peed once today and it was dark brown", "sign.dark_urine"),
+        ("he's only passed half a cupful of wee since lunch", "sign.dark_urine"),
+        (
+            "I can only say two or three words before I have to stop for breath",
+            "sign.breathing_difficulty",
+        ),
+        ("I'm puffing after a few steps to the bathroom", "sign.breathing_difficulty"),
+        ("my chest, it's like someone put a ton of bricks on me", "sign.chest_pain"),
+        (
+            "I thought I'd pulled my chest muscle but it's like an elephant sitting on me",
+            "sign.chest_pain",
+        ),
+        ("my lower back keeps grabbing every time I turn", "symptom.cramp"),
+        ("both calves keep twisting up", "symptom.cramp"),
+        ("the fleshy bit of my thumb has gone flatter than on the other hand", "sign.wasting"),
+        ("my fingers and toes keep locking into odd shapes", "sign.carpopedal_spasm"),
+        ("his arms and legs jerked and he went rigid", "sign.seizure"),
+        ("her neck keeps being dragged round to the left", "sign.neck_twisting"),
+        ("when I wipe it feels like someone else's bottom", "sign.saddle_numbness"),
+        ("my back is in spasm and I couldn't pee even though I needed to", "sign.bladder_bowel"),
+        ("since the cramp I can't go up on tiptoe on that leg", "sign.limb_use_difficulty"),
+        ("I'm on Buccastem for my dizzy spells", "med.dopamine_blocker"),
+        ("the paracetamol hasn't touched it", "relief.not_eased"),
+        ("after two minute it stop", "relief.eased"),
+    ],
+)
+def test_more_families_told_by_their_effect(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_weakness_that_grows_day_by_day_is_progressive() -> None:
+    text = (
+        "On Monday my toes went numb, yesterday my legs were weak on the stairs, "
+        "and today I can't get out of a chair without help."
+    )
+    assert "sign.weakness_progressive" in present(text)
+    assert level(text) == "emergency_ambulance"
+
+
+def test_a_fit_is_an_ambulance_and_points_to_the_nervous_system() -> None:
+    a = assess("my son's whole body went stiff and then jerked for a minute, now he's very sleepy")
+    assert a.triage.level == "emergency_ambulance"
+    assert "neurological" in [k.id for k in a.kinds[:3]]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "my foot cramped in yoga and let go as soon as I came out of it",
+            "sign.consciousness_change",
+        ),
+        ("my hand shakes when it's resting in my lap", "trigger.exercise"),
+        ("my toes curled up, my mate pulled them back and it went", "site.back"),
+        ("the cramp comes back after the same distance every time", "site.back"),
+        ("we had a picnic with strawberries and my calf cramped for a minute", "sign.redness"),
+        ("my granddaughter was over to help and my thigh cramped", "relief.eased"),
+    ],
+)
+def test_figures_of_speech_are_not_findings(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_a_persons_thing_does_not_make_them_the_patient() -> None:
+    found = parse("Back went into a spasm lifting the kids' paddling pool, legs feel normal.")
+    contexts = {f.id: f.context for f in found.items}
+    assert contexts["site.back"] == "current"
+    assert contexts["symptom.cramp"] == "current"
+
+
+def test_parts_said_to_feel_normal_are_not_where_the_cramp_is() -> None:
+    text = "Woke with a crick in my neck after sleeping on the settee, arms and hands feel normal."
+    assert "site.arm" not in present(text)
+    assert "site.hand" not in present(text)
+
+
+def test_the_last_month_is_still_going_on() -> None:
+    text = "I'm on dialysis and my leg cramps have got worse over the last month."
+    assert "symptom.cramp" in present(text)
+
+
+def test_a_what_if_the_writer_owns_is_not_what_they_say_is_normal() -> None:
+    text = (
+        "What would it mean if a cramp came with dark brown pee? Asking because I had a calf "
+        "cramp at spin today, a minute, stretched it out. My pee is a normal pale yellow."
+    )
+    assert "sign.dark_urine" not in present(text)
+    assert RANK[level(text)] < RANK["emergency"]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my eyelid twitch disappeared after a good night's sleep", "sign.vision_loss"),
+        ("I lost my eye drops and my eyelid keeps twitching", "sign.vision_loss"),
+        ("I left my water bottle at home and my calf cramped", "side.left"),
+        ("it started on Sunday, my calves cramp after football", "trigger.med_change"),
+        ("I cut my finger and it bled a little", "sign.heavy_bleeding"),
+        ("my lips were dry and cracked after the run", "sign.mouth_swelling"),
+    ],
+)
+def test_emergency_screen_words_keep_their_everyday_sense(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_playing_it_down_does_not_deny_the_cramp() -> None:
+    assert "symptom.cramp" in present("Probably nothing, but my calf cramped for a minute.")
+
+
+def test_in_a_pregnancy_the_baby_is_part_of_the_picture() -> None:
+    text = (
+        "I'm 30 weeks pregnant, I get leg cramps, and since this morning the baby has hardly moved."
+    )
+    assert "sign.baby_moving_less" in present(text)
+    assert level(text) == "emergency"

@@ -185,6 +185,72 @@ CASES: list[tuple[str, str, str]] = [
         "My calf keeps cramping.",
         "My calf cramped for a minute and eased when I stretched it.",
     ),
+    # "Emergencies, whatever the complaint": the screen, in everyday words
+    (
+        "screen_heart",
+        "Not a muscle thing I think: a heavy weight on my chest going into my jaw, and I'm sweaty.",
+        "A cramp in my calf woke me; my chest is fine, no weight or pressure on it.",
+    ),
+    (
+        "screen_stroke",
+        "Dad's smile has gone lopsided and his words are all jumbled.",
+        "Dad's smile is normal and he's talking fine, he just has a cramp in his foot.",
+    ),
+    (
+        "screen_breathing",
+        "My little boy's lips have gone a bluish colour and he's struggling.",
+        "My toes went a bit blue in the cold sea but warmed up in a minute.",
+    ),
+    (
+        "screen_collapse",
+        "My neighbour collapsed in the garden and isn't responding.",
+        "I nearly dropped off to sleep on the sofa after my run.",
+    ),
+    (
+        "screen_anaphylaxis",
+        "I ate a prawn sandwich and my lips have puffed right up.",
+        "My ankle puffed up after I went over on it playing netball.",
+    ),
+    (
+        "screen_bleeding",
+        "I cut my leg on glass and the blood is pouring out and won't stop.",
+        "I grazed my knee and it bled a little, it stopped with a plaster.",
+    ),
+    (
+        "screen_cold_limb",
+        "My foot is white and freezing and it hurts even sitting still.",
+        "My foot cramped after a swim and is warm and a normal colour now.",
+    ),
+    (
+        "screen_sight_headache",
+        "Half an hour ago everything went black in my left eye and it hasn't come back.",
+        "My left eyelid keeps twitching when I'm tired.",
+    ),
+    (
+        "screen_sudden_pain",
+        "Out of nowhere I've got the worst pain of my life in my right side, I can't keep still.",
+        "My right side aches a bit after I lifted the sofa yesterday.",
+    ),
+    (
+        "screen_pregnancy",
+        "I'm 28 weeks pregnant and I've noticed some bleeding this morning.",
+        "I'm 28 weeks pregnant and my calves cramp at night, baby is kicking as usual.",
+    ),
+    (
+        "screen_fever_unwell",
+        "My son has a temperature and purple spots that don't fade when I press a glass on them.",
+        "My son has a temperature and a runny nose, no rash.",
+    ),
+    (
+        "screen_bleeding_gut",
+        "I've been throwing up blood since this morning.",
+        "I was sick after the match but there was no blood.",
+    ),
+    (
+        "screen_self_harm",
+        "My legs cramp all the time and honestly I want to end it all.",
+        "My legs cramp all the time and it's getting me down a bit.",
+    ),
 ]
 
 
@@ -193,7 +259,11 @@ def fired_rows(text: str) -> set[str]:
 
     kb = load_knowledge()
     row_of = {r.id: r.row for r in kb.triage.rules}
-    return {row_of[r] for r in assess(text).triage.to_dict()["rules"] if r in row_of}
+    fired = set(assess(text).triage.to_dict()["rules"])
+    rows = {row_of[r] for r in fired if r in row_of}
+    # a row that another row's rule implements (the screen's heart attack row)
+    rows |= {row.id for row in kb.triage.rows if fired & set(row.implemented_by)}
+    return rows
 
 
 def test_every_policy_row_has_a_case(kb) -> None:

@@ -83,7 +83,7 @@ def policy_bullets(triage_md: str) -> list[tuple[str, str]]:
     for line in triage_md.splitlines():
         if line.startswith("## "):
             heading = line.lower()
-            in_rules = heading.startswith("## rules") or heading.startswith("## advice")
+            in_rules = heading.startswith(("## rules", "## advice", "## emergencies"))
             level = ADVICE_LEVEL if heading.startswith("## advice") else ""
             continue
         if not in_rules:

@@ -185,6 +185,11 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
             if s not in specialist_ids:
                 problems.append(f"{where}: unknown specialist {s!r}")
     for row in triage.rows:
+        for rid in row.implemented_by:
+            if rid not in rule_ids:
+                problems.append(f"triage.rows.{row.id}: implemented_by names no rule {rid!r}")
+            else:
+                rows_used.add(row.id)
         if row.id not in rows_used:
             problems.append(f"triage.rows.{row.id}: no rule implements this policy row")
     if set(triage.levels) != set(LEVELS):

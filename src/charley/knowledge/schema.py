@@ -159,6 +159,7 @@ class Language:
     family_verbs: tuple[str, ...] = ()
     clause_breaks: tuple[str, ...] = ()
     other_people: tuple[str, ...] = ()
+    unborn: tuple[str, ...] = ()
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()
@@ -227,11 +228,14 @@ class Composition:
 @forbid_extra
 @dataclass(slots=True)
 class PolicyRow:
-    """A row of the triage policy (TRIAGE.md); each must have a rule."""
+    """A row of the triage policy (TRIAGE.md); each must have a rule, its own
+    or one of another row named in ``implemented_by`` (the emergency screen's
+    heart attack row is the chest pain rule)."""
 
     id: str
     level: Level
     text: str
+    implemented_by: tuple[str, ...] = ()
 
 
 @forbid_extra

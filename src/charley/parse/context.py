@@ -75,10 +75,11 @@ def read_context(
     for m in matches:
         found = [p for p in m.payloads if p[0] in ("finding", "class")]
         if found:
+            # a phrase can be a word of a class and a cue at once: "arms
+            # feel normal" says the arms are fine and sets them apart
             phrases.extend((m, p) for p in found)
             for a in m.anchors:
                 member[a] = True
-            continue
         for kind, category, how in m.payloads:
             if kind == "cue" and category != "pseudo":
                 direction, _, only = how.partition(":")
@@ -178,6 +179,7 @@ DEGREE = frozenset(
         "of",
         "more",
         "even",
+        "the",
     }
 )
 

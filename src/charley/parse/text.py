@@ -51,9 +51,23 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     reads = compose(words, reads, kb.compositions, kb.groups, kb.class_of, clause_breaks)
     my_own = _my_own(words, tokens.spans, rest, lang)
     said = " " + " ".join(words) + " "
-    reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own, said)
+    things = _owners_of_things(words, tokens.spans, rest, reads, kb.groups)
+    pregnant = any(q.finding == "pregnancy.weeks" for q in quantities) or any(
+        r.finding == "person.pregnant" and r.state == "present" for r in reads
+    )
+    if pregnant:
+        things |= {i for i, w in enumerate(words) if w in lang.unborn}
+    reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own | things, said)
     if _claims_it(said, lang.self_claims):
-        reads = [r._replace(context="current") if r.context == "hypothetical" else r for r in reads]
+        # "asking because that's me" owns the what-ifs, but not one the
+        # writer says is fine now ("my pee is normal pale yellow")
+        denied = {r.finding for r in reads if r.context == "current" and r.state == "absent"}
+        reads = [
+            r._replace(context="current")
+            if r.context == "hypothetical" and r.finding not in denied
+            else r
+            for r in reads
+        ]
 
     located: list[tuple[int, Finding]] = []
     for q in quantities:
@@ -133,7 +147,8 @@ def _whose(
             speaks.add(clause[i])
             mine.add(clause[i])
         elif i in my_own:
-            mine.add(clause[i])
+            if w == "my":
+                mine.add(clause[i])
         elif w in third:
             theirs.add(clause[i])
     own = speaks - theirs
@@ -178,6 +193,25 @@ def _whose(
             elif r.first >= questions.get(sentence[r.first], len(words)):
                 r = r._replace(context="hypothetical")
         out.append(r)
+    return out
+
+
+def _owners_of_things(
+    words: list[str],
+    spans: list[tuple[int, int]],
+    text: str,
+    reads: list[Read],
+    groups: dict[str, str],
+) -> set[int]:
+    """Positions of a person named as the owner of a thing ("lifting the
+    kids' paddling pool", "my son's bike"), not of a body ("my wife's legs"):
+    such a person is not who the clause is about."""
+    body = {r.first for r in reads if groups.get(r.finding) == "site"}
+    out: set[int] = set()
+    for i, w in enumerate(words[:-1]):
+        possessive = w.endswith("'s") or text[spans[i][1] : spans[i][1] + 1] == "'"
+        if possessive and i + 1 not in body and words[i + 1] not in BOUNDARY:
+            out.add(i)
     return out
 
 
