@@ -149,6 +149,9 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     for unit_name, unit in language.units.items():
         if unit.finding not in findings:
             problems.append(f"language.units.{unit_name}: unknown finding {unit.finding!r}")
+    for fid in language.inner_symptoms:
+        if fid not in findings:
+            problems.append(f"language.inner_symptoms: unknown finding {fid!r}")
     for d in language.derivations:
         add_cond("derive", d, d.when)
         if d.sets not in findings:
@@ -307,10 +310,23 @@ def build_lexicon(
     stops |= {t for t in language.terminators if " " not in t}
     lexicon = Lexicon(numbers, frozenset(stops))
     spellings = language.spellings
+    # "new cramps", "eyelid twitch": a longer phrase of another finding still
+    # says what the symptom is, so it reads the symptom too
+    symptom_words = {
+        p: f.id
+        for f in findings.values()
+        if f.id in language.inner_symptoms
+        for p in f.phrases
+        if " " not in p and "*" not in p
+    }
     try:
         for f in findings.values():
             for p in f.phrases:
                 lexicon.add(p, ("finding", f.id, "present"), spellings)
+                if f.id not in language.inner_symptoms:
+                    for w in p.split():
+                        if w in symptom_words:
+                            lexicon.add(p, ("finding", symptom_words[w], "present"), spellings)
             for p in f.absent_phrases:
                 lexicon.add(p, ("finding", f.id, "absent"), spellings)
         for wc in classes:

@@ -160,6 +160,7 @@ class Language:
     clause_breaks: tuple[str, ...] = ()
     other_people: tuple[str, ...] = ()
     unborn: tuple[str, ...] = ()
+    inner_symptoms: tuple[str, ...] = ()
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()
