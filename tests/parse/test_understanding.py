@@ -771,3 +771,48 @@ def test_in_a_pregnancy_the_baby_is_part_of_the_picture() -> None:
     )
     assert "sign.baby_moving_less" in present(text)
     assert level(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I'm 31 weeks and the baby hasn't moved since breakfast", "sign.baby_moving_less"),
+        ("pregnant 6 month and there's blood on my pad", "sign.bleeding"),
+        (
+            "my back went into spasm and I'm bursting for a wee but nothing will come out",
+            "sign.bladder_bowel",
+        ),
+        ("since the cramp yesterday I still can't straighten my leg", "sign.limb_use_difficulty"),
+        ("had my parathyroid glands operated on last week", "condition.thyroid_surgery"),
+        ("next thing she was on the kitchen floor", "sign.collapse"),
+        ("his tongue push out of the mouth since the new tablet", "sign.tongue_jaw_forced"),
+        ("woke up after kipping on the settee with a stiff neck", "trigger.position"),
+    ],
+)
+def test_families_of_the_third_round(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_weeks_pregnant_told_without_the_word() -> None:
+    found = parse("I'm 34 weeks and my calves cramp at night")
+    assert [f.value for f in found.items if f.id == "pregnancy.weeks"] == [34.0]
+    assert "pregnancy.weeks" not in {f.id for f in parse("I'm 3 weeks into physio").items}
+
+
+def test_a_number_in_a_what_if_question_is_only_asked_about() -> None:
+    text = (
+        "If a cramp went on for an hour would that be dangerous? Mine last night lasted a "
+        "minute and went when I stretched."
+    )
+    hour = [f for f in parse(text).items if f.id == "episode.minutes" and f.value == 60.0]
+    assert [f.context for f in hour] == ["hypothetical"]
+    assert level(text) == "self_care"
+
+
+def test_a_faint_ache_is_not_fainting() -> None:
+    assert "topic.consciousness" not in present("the cramp went and left a faint bruised feeling")
+
+
+def test_while_stuck_in_a_cramp_a_leg_that_will_not_move_is_not_weak() -> None:
+    text = "my calf cramped and I couldn't move my leg until it let go a minute later"
+    assert "sign.limb_use_difficulty" not in present(text)

@@ -161,6 +161,7 @@ class Language:
     other_people: tuple[str, ...] = ()
     unborn: tuple[str, ...] = ()
     inner_symptoms: tuple[str, ...] = ()
+    subject_claims: tuple[str, ...] = ()
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()

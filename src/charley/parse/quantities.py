@@ -75,7 +75,7 @@ class Quantity(NamedTuple):
 class Grammar:
     numbers: dict[str, float]
     age: tuple[Lazy, ...]
-    pregnancy: Lazy
+    pregnancy: tuple[Lazy, ...]
     temperature: tuple[Lazy, ...]
     severity: Lazy
     frequency: Lazy
@@ -149,7 +149,15 @@ def _build_grammar(language: Language) -> Grammar:
                 r"(?!\s*(?:weeks?|months?|days?|minutes?|%|/|degrees|°|x\b))"
             ),
         ),
-        pregnancy=Lazy(rf"\b({num})\s+(weeks?|months?)\s+pregnant\b"),
+        # "28 weeks pregnant", "pregnant 5 month", "I'm 34 weeks" (not "34 weeks ago")
+        pregnancy=(
+            Lazy(rf"\b({num})\s+(weeks?|months?)\s+pregnant\b"),
+            Lazy(rf"\bpregnant\s+(?:with\s+)?({num})\s+(weeks?|months?)\b"),
+            Lazy(
+                rf"\b(?:i'm|i am|she's|she is|wife's|wife is|partner's|partner is)\s+({num})"
+                r"\s+(weeks?)\b(?!\s+(?:ago|old|now|later|before|since|of|in|into))"
+            ),
+        ),
         temperature=(
             Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"),
             Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
@@ -261,10 +269,11 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
             age = float(m.group(1))
             if 0 < age < 125:
                 take("age.years", age, m)
-    for m in list(g.pregnancy.finditer(text)) if "pregnant" in text else ():
-        n = _number(g, m.group(1))
-        if n is not None:
-            take("pregnancy.weeks", n * (4.3 if m.group(2).startswith("month") else 1), m)
+    for pattern in g.pregnancy if "pregnant" in text or "week" in text else ():
+        for m in list(pattern.finditer(text)):
+            n = _number(g, m.group(1))
+            if n is not None:
+                take("pregnancy.weeks", n * (4.3 if m.group(2).startswith("month") else 1), m)
     for pattern in g.temperature if digits else ():
         for m in list(pattern.finditer(text)):
             t = float(m.group(1))

@@ -9,6 +9,8 @@ effect ("pee like cola").
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from charley.errors import InputError
 from charley.findings import Finding, Findings
 from charley.inputs import MAX_CHARS
@@ -17,7 +19,7 @@ from charley.knowledge.lexicon import BOUNDARY, Match, normalise, tokenize
 from charley.knowledge.schema import Language
 from charley.parse.compose import compose
 from charley.parse.context import Read, read_context
-from charley.parse.quantities import extract
+from charley.parse.quantities import Quantity, extract
 
 
 def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
@@ -58,23 +60,20 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
     if pregnant:
         things |= {i for i, w in enumerate(words) if w in lang.unborn}
     reads = _whose(words, reads, clause_breaks, lang, kb.groups, my_own | things, said)
+    # "asking because that's me" owns the what-ifs and their numbers; "mine
+    # last a minute" owns the symptom but not the question's numbers
     if _claims_it(said, lang.self_claims):
-        # "asking because that's me" owns the what-ifs, but not one the
-        # writer says is fine now ("my pee is normal pale yellow")
-        denied = {r.finding for r in reads if r.context == "current" and r.state == "absent"}
-        reads = [
-            r._replace(context="current")
-            if r.context == "hypothetical" and r.finding not in denied
-            else r
-            for r in reads
-        ]
+        reads = _owned(reads)
+    contexts = _quantity_contexts(words, tokens.spans, quantities, reads)
+    if _claims_it(said, lang.subject_claims):
+        reads = _owned(reads)
 
     located: list[tuple[int, Finding]] = []
-    for q in quantities:
+    for q, context in zip(quantities, contexts, strict=True):
         located.append(
             (
                 q.start,
-                Finding(q.finding, "present", text[q.start : q.end].strip(), "current", q.value),
+                Finding(q.finding, "present", text[q.start : q.end].strip(), context, q.value),  # type: ignore[arg-type]
             )
         )
     seen: set[tuple[str, str, str]] = set()
@@ -87,6 +86,46 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         located.append((start, Finding(r.finding, r.state, text[start:end], r.context)))  # type: ignore[arg-type]
     located.sort(key=lambda pair: pair[0])
     return Findings(tuple(f for _, f in located))
+
+
+def _owned(reads: list[Read]) -> list[Read]:
+    """What-ifs the writer says are theirs are current, but not one the writer
+    says is fine now ("my pee is a normal pale yellow")."""
+    denied = {r.finding for r in reads if r.context == "current" and r.state == "absent"}
+    return [
+        r._replace(context="current")
+        if r.context == "hypothetical" and r.finding not in denied
+        else r
+        for r in reads
+    ]
+
+
+def _quantity_contexts(
+    words: list[str],
+    spans: list[tuple[int, int]],
+    quantities: list[Quantity],
+    reads: list[Read],
+) -> list[str]:
+    """A number takes the context of the nearest finding in its sentence: "if
+    a cramp went on for an hour, is that dangerous?" asks about an hour, and
+    "my dad's cramps last 20 minutes" are his."""
+    sentence: list[int] = []
+    s = 0
+    for w in words:
+        if w in BOUNDARY:
+            s += 1
+        sentence.append(s)
+    starts = [a for a, _ in spans]
+    out: list[str] = []
+    for q in quantities:
+        i = min(bisect_left(starts, q.start), len(words) - 1) if words else 0
+        near = [
+            (abs(r.first - i), r.first > i, r.context)
+            for r in reads
+            if words and sentence[r.first] == sentence[i]
+        ]
+        out.append(min(near)[2] if near else "current")
+    return out
 
 
 def _claims_it(said: str, claims: tuple[str, ...]) -> bool:
