@@ -816,3 +816,41 @@ def test_a_faint_ache_is_not_fainting() -> None:
 def test_while_stuck_in_a_cramp_a_leg_that_will_not_move_is_not_weak() -> None:
     text = "my calf cramped and I couldn't move my leg until it let go a minute later"
     assert "sign.limb_use_difficulty" not in present(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("my right foot slaps down when I walk since the cramps", "sign.foot_drop"),
+        ("he felt something ping at the back of his thigh mid-sprint", "sign.pop"),
+        ("when she smiles it only goes up on one side", "sign.face_droop"),
+        (
+            "my head keeps getting dragged round to the left since the new tablets",
+            "sign.neck_twisting",
+        ),
+        ("my back is in spasm and I leaked a bit in bed last night", "sign.bladder_bowel"),
+    ],
+)
+def test_families_of_the_fourth_round(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_a_temperature_told_without_degrees() -> None:
+    found = parse("Temp's been 38.6 since yesterday and my back keeps going into spasm")
+    assert [f.value for f in found.items if f.id == "temperature.celsius"] == [38.6]
+
+
+def test_a_year_belongs_to_its_own_clause() -> None:
+    text = (
+        "I've had back spasms on and off for years, had physio in 2019. This flare started "
+        "Sunday and since last night both my legs feel weak and keep buckling."
+    )
+    assert level(text) == "emergency"
+
+
+def test_a_relative_clause_keeps_its_past_to_itself() -> None:
+    text = (
+        "Her dose was upped last week. Since yesterday her arms are rigid, she's burning up and "
+        "she keeps asking for my dad who died years ago."
+    )
+    assert level(text) == "emergency_ambulance"

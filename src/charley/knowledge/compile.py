@@ -329,9 +329,23 @@ def build_lexicon(
                             lexicon.add(p, ("finding", symptom_words[w], "present"), spellings)
             for p in f.absent_phrases:
                 lexicon.add(p, ("finding", f.id, "absent"), spellings)
+        # "my head" is a word of one class and holds "head", a word of
+        # another: a part named with "my", "the"… is read as both
+        determiners = ("my", "his", "her", "their", "the", "your", "our")
+        classes = list(classes)
+        single: dict[str, list[str]] = {}
+        for wc in classes:
+            for p in wc.words:
+                if " " not in p and "*" not in p:
+                    single.setdefault(p, []).append(wc.id)
         for wc in classes:
             for p in wc.words:
                 lexicon.add(p, ("class", wc.id, ""), spellings)
+                if p.split(" ", 1)[0] in determiners and " " in p:
+                    for w in p.split()[1:]:
+                        for other in single.get(w, ()):
+                            if other != wc.id:
+                                lexicon.add(p, ("class", other, ""), spellings)
         for cue in all_cues(language):
             how = cue.direction + (":" + ",".join(cue.groups) if cue.groups else "")
             lexicon.add(cue.phrase, ("cue", cue.category, how), spellings)

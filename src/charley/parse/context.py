@@ -141,8 +141,15 @@ def read_context(
                 if not hit and cue.category == "negated":
                     hit = cue.last < m.first and m.last < list_end.get(cue.last, -1)
             else:
+                # looking back, a comma ends a history cue's reach unless the
+                # cue is a clause of its own that comments on the one before
+                # ("a clot, but that was years ago", "a bug, all better now"):
+                # in "back spasms for years, had physio in 2019" the year is
+                # the physio's, not the spasms'
+                own_clause = commas[cue.first] or words[cue.first] in ("but", "and")
+                back = pre if own_clause else pre_all
                 hit = cue.first > m.last >= cue.first - scope and clear(
-                    pre, m.last + 1, cue.first + 1
+                    back, m.last + 1, cue.first + 1
                 )
             if not hit:
                 continue

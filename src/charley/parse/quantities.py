@@ -161,8 +161,11 @@ def _build_grammar(language: Language) -> Grammar:
         temperature=(
             Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"),
             Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
+            # "temp of 38.6", "temp's been 38.6 since last night", "thermometer says 39"
             Lazy(
-                r"\b(?:temperature|temp|fever)\s+(?:of|is|was|at|around)?\s*(\d{2,3}(?:\.\d+)?)()"
+                r"\b(?:temperature|temp|fever|thermometer)(?:'s|\s+is|\s+was|\s+has)?"
+                r"(?:\s+(?:of|been|at|around|reads?|says|said|showed|shows|up to|gone up to|hit))*"
+                r"\s*(\d{2,3}(?:\.\d+)?)()"
             ),
         ),
         severity=Lazy(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"),
