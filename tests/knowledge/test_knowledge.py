@@ -42,6 +42,18 @@ def test_unknown_key_is_rejected(raw_data) -> None:
     assert any("colour" in p for p in _problems(raw))
 
 
+def test_a_key_written_twice_is_rejected(raw_data) -> None:
+    # a finding with two `implies:` lines once gave the first's meaning to the next
+    bad = raw_data["findings"].replace(
+        b"    implies: [sign.consciousness_change]\n",
+        b"    implies: [sign.consciousness_change]\n    implies: [site.leg]\n",
+        1,
+    )
+    assert bad != raw_data["findings"]
+    problems = _problems({**raw_data, "findings": bad})
+    assert any("written twice" in p for p in problems)
+
+
 def test_rule_without_citation_is_rejected(raw_data) -> None:
     raw = _edit(raw_data, "triage", lambda d: d["rules"][0].update(citations=[]))
     assert any("chest_pain: has no citation" in p for p in _problems(raw))

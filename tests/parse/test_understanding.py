@@ -854,3 +854,53 @@ def test_a_relative_clause_keeps_its_past_to_itself() -> None:
         "she keeps asking for my dad who died years ago."
     )
     assert level(text) == "emergency_ambulance"
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("I cut my arm on a window and it's soaking through two tea towels", "sign.heavy_bleeding"),
+        ("his shin is bent in a spot where there's no joint", "sign.serious_injury"),
+        (
+            "she grabbed her head and said it felt like something burst in there",
+            "sign.thunderclap_headache",
+        ),
+        ("I keep thinking everyone would be better off if I wasn't here", "sign.self_harm"),
+        (
+            "I've taken about twenty paracetamol today, more than it says on the box",
+            "sign.self_harm",
+        ),
+        (
+            "his knees have gone blotchy and purplish like marble and he has a fever",
+            "sign.mottled_skin",
+        ),
+        ("the pain came on like a switch was flicked", "sign.sudden_onset"),
+        ("nan slumped to the floor after the cramp", "sign.collapse"),
+        ("she keeps asking the same questions over and over", "sign.consciousness_change"),
+        ("he went rigid and bit his tongue", "sign.seizure"),
+        ("I've had d&v since Saturday and my calves keep cramping", "trigger.fluid_loss_dv"),
+    ],
+)
+def test_families_of_the_fifth_round(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "after the marathon my kit was soaked through and my calves cramped",
+            "sign.heavy_bleeding",
+        ),
+        ("Her neck moves freely, but her back keeps going into spasm", "site.neck"),
+        ("I can still feel everything down there, my back is just in spasm", "relief.not_eased"),
+        ("I thought it was a bad cramp but he went rigid and jerked all over", "symptom.cramp"),
+    ],
+)
+def test_fifth_round_near_misses(text: str, finding: str) -> None:
+    assert finding not in present(text)
+
+
+def test_a_pain_score_in_words() -> None:
+    found = parse("my lower back is still a nine out of ten")
+    assert [f.value for f in found.items if f.id == "pain.severity"] == [9.0]

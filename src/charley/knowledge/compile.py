@@ -15,7 +15,7 @@ from typing import Any
 from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
 from charley.knowledge.conditions import Cond, Screen, compile_condition, leaves
-from charley.knowledge.lexicon import Lexicon, normalise, tokenize
+from charley.knowledge.lexicon import Lexicon, Payload, normalise, tokenize
 from charley.knowledge.schema import (
     LEVELS,
     Citation,
@@ -329,23 +329,34 @@ def build_lexicon(
                             lexicon.add(p, ("finding", symptom_words[w], "present"), spellings)
             for p in f.absent_phrases:
                 lexicon.add(p, ("finding", f.id, "absent"), spellings)
-        # "my head" is a word of one class and holds "head", a word of
-        # another: a part named with "my", "the"… is read as both
-        determiners = ("my", "his", "her", "their", "the", "your", "our")
+        # "my head" and "now my neck" are words of one class that end in
+        # "head" and "neck", words of other classes and findings: the longer
+        # phrase reads as its last word too (the thing it names), unless it
+        # holds a negation ("no trouble" is not trouble)
         classes = list(classes)
-        single: dict[str, list[str]] = {}
+        negations = {c.phrase for c in language.cues if c.category == "negated"}
+        negations |= {"no", "not", "never", "nothing", "none"}
+        skip = frozenset(language.inner_skip)
+        inner: dict[str, list[Payload]] = {}
         for wc in classes:
             for p in wc.words:
                 if " " not in p and "*" not in p:
-                    single.setdefault(p, []).append(wc.id)
+                    inner.setdefault(p, []).append(("class", wc.id, ""))
+        for f in findings.values():
+            for p in f.phrases:
+                if " " not in p and "*" not in p:
+                    inner.setdefault(p, []).append(("finding", f.id, "present"))
         for wc in classes:
             for p in wc.words:
                 lexicon.add(p, ("class", wc.id, ""), spellings)
-                if p.split(" ", 1)[0] in determiners and " " in p:
-                    for w in p.split()[1:]:
-                        for other in single.get(w, ()):
-                            if other != wc.id:
-                                lexicon.add(p, ("class", other, ""), spellings)
+                parts = p.split()
+                if len(parts) > 1 and not negations.intersection(parts) and "*" not in p:
+                    for w in parts[-1:]:
+                        if w in skip:
+                            continue
+                        for payload in inner.get(w, ()):
+                            if payload != ("class", wc.id, ""):
+                                lexicon.add(p, payload, spellings)
         for cue in all_cues(language):
             how = cue.direction + (":" + ",".join(cue.groups) if cue.groups else "")
             lexicon.add(cue.phrase, ("cue", cue.category, how), spellings)

@@ -137,7 +137,23 @@ def parse_yaml(raw: dict[str, bytes]) -> dict[str, Any]:
     """Parse each file; YAML anchors live under keys starting with "x-"."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc,valid-type]
+        """A key written twice in one mapping is a mistake, not "the last one wins"."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key!r} is written twice", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep)
+
+    loader = StrictLoader
     docs: dict[str, Any] = {}
     problems: list[str] = []
     for name, data in raw.items():

@@ -162,6 +162,8 @@ class Language:
     unborn: tuple[str, ...] = ()
     inner_symptoms: tuple[str, ...] = ()
     subject_claims: tuple[str, ...] = ()
+    pregnancy_words: tuple[str, ...] = ()
+    inner_skip: tuple[str, ...] = ()
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()

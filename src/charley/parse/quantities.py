@@ -76,6 +76,8 @@ class Grammar:
     numbers: dict[str, float]
     age: tuple[Lazy, ...]
     pregnancy: tuple[Lazy, ...]
+    pregnancy_opening: Lazy
+    pregnancy_words: tuple[str, ...]
     temperature: tuple[Lazy, ...]
     severity: Lazy
     frequency: Lazy
@@ -158,6 +160,12 @@ def _build_grammar(language: Language) -> Grammar:
                 r"\s+(weeks?)\b(?!\s+(?:ago|old|now|later|before|since|of|in|into))"
             ),
         ),
+        # "34 weeks and the baby's hardly kicked": weeks that open the text, when
+        # the text speaks of a pregnancy
+        pregnancy_words=tuple(language.pregnancy_words),
+        pregnancy_opening=Lazy(
+            rf"^\W*({num})\s+(weeks?)\b(?!\s+(?:ago|old|now|later|before|since|of|in|into))"
+        ),
         temperature=(
             Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(?:°|º|degrees?|deg)\s*(c|f|celsius|fahrenheit)?\b"),
             Lazy(r"\b(\d{2,3}(?:\.\d+)?)\s*(c|f)\b"),
@@ -168,7 +176,8 @@ def _build_grammar(language: Language) -> Grammar:
                 r"\s*(\d{2,3}(?:\.\d+)?)()"
             ),
         ),
-        severity=Lazy(r"\b(\d{1,2})\s*(?:/|out of)\s*10\b"),
+        # "8/10", "8 out of 10", "a nine out of ten"
+        severity=Lazy(rf"\b(\d{{1,2}}|{num})\s*(?:/|out of)\s*(?:10|ten)\b"),
         frequency=Lazy(
             rf"\b({num})(?:\s*(?:or|to|-)\s*({num}))?\s*"
             rf"(?:times?|nights?|days?|evenings?|episodes?|cramps?|x)?\s*"
@@ -272,7 +281,9 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
             age = float(m.group(1))
             if 0 < age < 125:
                 take("age.years", age, m)
-    for pattern in g.pregnancy if "pregnant" in text or "week" in text else ():
+    expecting = any(w in text for w in g.pregnancy_words)
+    openings = (g.pregnancy_opening,) if expecting else ()
+    for pattern in (*g.pregnancy, *openings) if "pregnant" in text or "week" in text else ():
         for m in list(pattern.finditer(text)):
             n = _number(g, m.group(1))
             if n is not None:
@@ -289,8 +300,10 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
                 take("trigger.heat", round(t, 1), m)  # "festival, 34 degrees": hot weather
             elif not weather and t <= 45:
                 take("temperature.celsius", round(t, 1), m)
-    for m in list(g.severity.finditer(text)) if "10" in text else ():
-        take("pain.severity", min(float(m.group(1)), 10.0), m)
+    for m in list(g.severity.finditer(text)) if "10" in text or "ten" in text else ():
+        score = _number(g, m.group(1))
+        if score is not None:
+            take("pain.severity", min(score, 10.0), m)
     periods = g.has_per_period.search(text) is not None  # "a week", "per night"
     for m in list(g.frequency.finditer(text)) if periods else ():
         low, high = _number(g, m.group(1)), _number(g, m.group(2))
