@@ -904,3 +904,49 @@ def test_fifth_round_near_misses(text: str, finding: str) -> None:
 def test_a_pain_score_in_words() -> None:
     found = parse("my lower back is still a nine out of ten")
     assert [f.value for f in found.items if f.id == "pain.severity"] == [9.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "what felt like a cramp in my pec has turned into a weight sitting on my chest",
+            "sign.chest_pain",
+        ),
+        (
+            "since the cut his whole back arches up off the bed and noise sets them off",
+            "sign.spasms_spreading",
+        ),
+        ("her foot has gone white as a candle and it's ice cold", "sign.cold_pale_limb"),
+        (
+            "red blotches on his tummy and with the tumbler test they still showed",
+            "sign.nonblanching_rash",
+        ),
+        ("I was sick and it looked like coffee granules", "sign.vomiting_blood"),
+        ("my poop is black and sticky like tar", "sign.blood_in_stool"),
+        ("when I stood up the room spun", "sign.feeling_faint"),
+        ("I took the rest of my muscle relaxers, I just wanted it all to stop", "sign.self_harm"),
+        ("I heard a pop in my calf playing squash", "sign.pop"),
+        ("his leg is at a funny angle after the fall", "sign.serious_injury"),
+    ],
+)
+def test_families_of_the_sixth_round(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "fell asleep on the sofa at a funny angle and woke with a crick in my neck",
+            "sign.serious_injury",
+        ),
+        ("my neck is not stiff, it is my back that spasms", "site.neck"),
+        (
+            "under-16s match on a boiling hot afternoon, hamstring cramp eased in a minute",
+            "sign.fever",
+        ),
+    ],
+)
+def test_sixth_round_near_misses(text: str, finding: str) -> None:
+    assert finding not in present(text)
