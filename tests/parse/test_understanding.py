@@ -950,3 +950,46 @@ def test_families_of_the_sixth_round(text: str, finding: str) -> None:
 )
 def test_sixth_round_near_misses(text: str, finding: str) -> None:
     assert finding not in present(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        (
+            "since her op her calf is puffy and tonight she coughed up pink spit",
+            "sign.coughing_blood",
+        ),
+        ("she's suddenly panting while sitting on the sofa", "sign.breathing_difficulty"),
+        ("after the wasp sting my tongue feels too big for my mouth", "sign.mouth_swelling"),
+        ("I swallowed every diazepam I had left", "sign.self_harm"),
+        ("took 12 of my muscle relaxers at once", "sign.self_harm"),
+        ("my neck keeps pulling my head back since the Stemetil", "sign.neck_twisting"),
+        ("my face muscles feel clenched, like a fixed grin", "sign.jaw_stiffness"),
+        ("24wks preg and there's blood on my pad", "sign.bleeding"),
+        (
+            "she asked me the same question five times and can't remember doing it",
+            "sign.consciousness_change",
+        ),
+    ],
+)
+def test_families_of_the_seventh_round(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_a_comma_before_a_split_word_stands_before_its_first_half() -> None:
+    assert "sign.swelling" not in present("both legs look the same, nothing's swollen")
+
+
+def test_once_every_few_months_is_rare_not_long() -> None:
+    found = parse("I only get a calf cramp every few months")
+    assert "course.days" not in {f.id for f in found.items}
+    assert [f.id for f in found.items if f.id == "frequency.per_week"] == ["frequency.per_week"]
+
+
+def test_since_yesterday_still_counts_as_since_for_word_classes() -> None:
+    text = "my wife has thigh cramps, and since yesterday she has struggled to lift that leg"
+    assert "sign.limb_use_difficulty" in present(text)
+
+
+def test_an_everyday_tablet_routine_is_not_an_overdose() -> None:
+    assert "sign.self_harm" not in present("I've taken all my tablets today as usual")

@@ -72,10 +72,11 @@ def tokenize(text: str, fix: Callable[[str], str | None]) -> Tokens:
             spans.append(m.span())
             commas.append(comma)
         else:
-            for part in fixed.split():
+            # ", nothing's swollen": the comma stands before the first word only
+            for n, part in enumerate(fixed.split()):
                 words.append(part)
                 spans.append(m.span())
-                commas.append(comma)
+                commas.append(comma and n == 0)
         comma = False
     return Tokens(words, spans, commas)
 

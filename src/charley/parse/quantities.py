@@ -82,6 +82,7 @@ class Grammar:
     severity: Lazy
     frequency: Lazy
     every: Lazy
+    rarely: Lazy
     duration: Lazy
     one_or_two: Lazy
     since: Lazy
@@ -153,7 +154,7 @@ def _build_grammar(language: Language) -> Grammar:
         ),
         # "28 weeks pregnant", "pregnant 5 month", "I'm 34 weeks" (not "34 weeks ago")
         pregnancy=(
-            Lazy(rf"\b({num})\s+(weeks?|months?)\s+pregnant\b"),
+            Lazy(rf"\b({num})\s*(weeks?|wks?|months?)\s+(?:pregnant|preg)\b"),
             Lazy(rf"\bpregnant\s+(?:with\s+)?({num})\s+(weeks?|months?)\b"),
             Lazy(
                 rf"\b(?:i'm|i am|she's|she is|wife's|wife is|partner's|partner is)\s+({num})"
@@ -188,6 +189,7 @@ def _build_grammar(language: Language) -> Grammar:
             rf"(?<![\w-])(over|more than|longer than|about|around)?\s*({num})"
             rf"(?:\s*(?:or|to|-)\s*({num}))?(?:\s+|(?<=\d))({unit_words})\b(?!-)(\s+ago)?"
         ),
+        rarely=Lazy(rf"\b(?:once\s+)?every\s+(few|couple of|{num})\s+(weeks?|months?)\b"),
         one_or_two=Lazy(rf"\b(?:a|an|one)\s+({unit_words})\s+or\s+two\b"),
         since=Lazy(
             rf"\bsince\s+(yesterday|last night|this morning|last week|last month|"
@@ -223,6 +225,8 @@ def _number(g: Grammar, word: str | None) -> float | None:
 # A stated length of one episode leaves this word where it stood, so that
 # the knowledge can compose with it ("cramped" + a length: a cramp that is over).
 DURATION_MARK = "_d_"
+# the mark "since yesterday" leaves, so that word classes still see a "since"
+SINCE_MARK = "_s_"
 
 
 def _blank(text: str, start: int, end: int, mark: str = "") -> str:
@@ -267,10 +271,10 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
     g = grammar_for(language)
     found: list[Quantity] = []
 
-    def take(finding: str, value: float, m: re.Match[str]) -> None:
+    def take(finding: str, value: float, m: re.Match[str], mark: str = "") -> None:
         nonlocal text
         found.append(Quantity(finding, value, m.start(), m.end()))
-        mark = DURATION_MARK if finding == "episode.minutes" else ""
+        mark = DURATION_MARK if finding == "episode.minutes" else mark
         text = _blank(text, m.start(), m.end(), mark)
 
     # Each pattern needs an anchor (a digit, "pregnant", a unit word…): a cheap
@@ -283,7 +287,8 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
                 take("age.years", age, m)
     expecting = any(w in text for w in g.pregnancy_words)
     openings = (g.pregnancy_opening,) if expecting else ()
-    for pattern in (*g.pregnancy, *openings) if "pregnant" in text or "week" in text else ():
+    weeks = "pregnant" in text or "preg" in text or "week" in text or "wk" in text
+    for pattern in (*g.pregnancy, *openings) if weeks else ():
         for m in list(pattern.finditer(text)):
             n = _number(g, m.group(1))
             if n is not None:
@@ -310,6 +315,12 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
         n = max(x for x in (low, high, 0.0) if x is not None)
         if n > 0:
             take("frequency.per_week", round(n * g.periods[m.group(3)], 2), m)
+    # "I only get one every few months": rare, not months of cramps
+    for m in list(g.rarely.finditer(text)) if "every" in text else ():
+        word = m.group(1)
+        n = {"few": 3.0, "couple of": 2.0}.get(word) or _number(g, word) or 3.0
+        interval = n * (4.3 if m.group(2).startswith("month") else 1.0)
+        take("frequency.per_week", round(1.0 / interval, 3), m)
     every = "every" in text or "each" in text or "nightly" in text or "daily" in text
     for m in list(g.every.finditer(text)) if every else ():
         take("frequency.per_week", 7.0, m)
@@ -338,6 +349,6 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
     since_days = {"yesterday": 1.0, "last night": 1.0, "this morning": 0.5}
     since_days |= {"last week": 7.0, "last month": 30.0}
     for m in list(g.since.finditer(text)) if "since" in text else ():
-        take("course.days", since_days.get(m.group(1), 2.0), m)
+        take("course.days", since_days.get(m.group(1), 2.0), m, SINCE_MARK)
     found.sort(key=lambda q: q.start)
     return found, text
