@@ -11,6 +11,7 @@ rebuilt.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -104,8 +105,14 @@ def load_knowledge() -> KnowledgeBase:
     digest = digest_of(raw)
     path = os.path.join(_cache_folder(), f"kb-{digest}.pickle")
     try:
-        with open(path, "rb") as f:
-            kb = pickle.load(f)
+        # the collector would walk the half-built object graph again and
+        # again while tens of thousands of objects are unpickled
+        gc.disable()
+        try:
+            with open(path, "rb") as f:
+                kb = pickle.load(f)
+        finally:
+            gc.enable()
         if isinstance(kb, KnowledgeBase) and kb.digest == digest:
             return kb
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ImportError):

@@ -305,7 +305,7 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
                 take("trigger.heat", round(t, 1), m)  # "festival, 34 degrees": hot weather
             elif not weather and t <= 45:
                 take("temperature.celsius", round(t, 1), m)
-    for m in list(g.severity.finditer(text)) if "10" in text or "ten" in text else ():
+    for m in list(g.severity.finditer(text)) if "10" in text or " ten" in text else ():
         score = _number(g, m.group(1))
         if score is not None:
             take("pain.severity", min(score, 10.0), m)
