@@ -652,40 +652,6 @@ def test_a_foot_that_cannot_lift_properly_is_weak_not_paralysed() -> None:
 # Families found by a second round of fresh vignettes (wordings of our own) -------------
 
 
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("the bit of pee I managed this morning was like soy sauce", "sign.dark_urine"),
-        ("I've peed once today and it was dark brown", "sign.dark_urine"),
-        ("he's only passed half a cupful of wee since lunch", "sign.dark_urine"),
-        (
-            "I can only say two or three words before I have to stop for breath",
-            "sign.breathing_difficulty",
-        ),
-        ("I'm puffing after a few steps to the bathroom", "sign.breathing_difficulty"),
-        ("my chest, it's like someone put a ton of bricks on me", "sign.chest_pain"),
-        (
-            "I thought I'd pulled my chest muscle but it's like an elephant sitting on me",
-            "sign.chest_pain",
-        ),
-        ("my lower back keeps grabbing every time I turn", "symptom.cramp"),
-        ("both calves keep twisting up", "symptom.cramp"),
-        ("the fleshy bit of my thumb has gone flatter than on the other hand", "sign.wasting"),
-        ("my fingers and toes keep locking into odd shapes", "sign.carpopedal_spasm"),
-        ("his arms and legs jerked and he went rigid", "sign.seizure"),
-        ("her neck keeps being dragged round to the left", "sign.neck_twisting"),
-        ("when I wipe it feels like someone else's bottom", "sign.saddle_numbness"),
-        ("my back is in spasm and I couldn't pee even though I needed to", "sign.bladder_bowel"),
-        ("since the cramp I can't go up on tiptoe on that leg", "sign.limb_use_difficulty"),
-        ("I'm on Buccastem for my dizzy spells", "med.dopamine_blocker"),
-        ("the paracetamol hasn't touched it", "relief.not_eased"),
-        ("after two minute it stop", "relief.eased"),
-    ],
-)
-def test_more_families_told_by_their_effect(text: str, finding: str) -> None:
-    assert finding in present(text)
-
-
 def test_weakness_that_grows_day_by_day_is_progressive() -> None:
     text = (
         "On Monday my toes went numb, yesterday my legs were weak on the stairs, "
@@ -699,24 +665,6 @@ def test_a_fit_is_an_ambulance_and_points_to_the_nervous_system() -> None:
     a = assess("my son's whole body went stiff and then jerked for a minute, now he's very sleepy")
     assert a.triage.level == "emergency_ambulance"
     assert "neurological" in [k.id for k in a.kinds[:3]]
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        (
-            "my foot cramped in yoga and let go as soon as I came out of it",
-            "sign.consciousness_change",
-        ),
-        ("my hand shakes when it's resting in my lap", "trigger.exercise"),
-        ("my toes curled up, my mate pulled them back and it went", "site.back"),
-        ("the cramp comes back after the same distance every time", "site.back"),
-        ("we had a picnic with strawberries and my calf cramped for a minute", "sign.redness"),
-        ("my granddaughter was over to help and my thigh cramped", "relief.eased"),
-    ],
-)
-def test_figures_of_speech_are_not_findings(text: str, finding: str) -> None:
-    assert finding not in present(text)
 
 
 def test_a_persons_thing_does_not_make_them_the_patient() -> None:
@@ -746,21 +694,6 @@ def test_a_what_if_the_writer_owns_is_not_what_they_say_is_normal() -> None:
     assert RANK[level(text)] < RANK["emergency"]
 
 
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("my eyelid twitch disappeared after a good night's sleep", "sign.vision_loss"),
-        ("I lost my eye drops and my eyelid keeps twitching", "sign.vision_loss"),
-        ("I left my water bottle at home and my calf cramped", "side.left"),
-        ("it started on Sunday, my calves cramp after football", "trigger.med_change"),
-        ("I cut my finger and it bled a little", "sign.heavy_bleeding"),
-        ("my lips were dry and cracked after the run", "sign.mouth_swelling"),
-    ],
-)
-def test_emergency_screen_words_keep_their_everyday_sense(text: str, finding: str) -> None:
-    assert finding not in present(text)
-
-
 def test_playing_it_down_does_not_deny_the_cramp() -> None:
     assert "symptom.cramp" in present("Probably nothing, but my calf cramped for a minute.")
 
@@ -771,26 +704,6 @@ def test_in_a_pregnancy_the_baby_is_part_of_the_picture() -> None:
     )
     assert "sign.baby_moving_less" in present(text)
     assert level(text) == "emergency"
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("I'm 31 weeks and the baby hasn't moved since breakfast", "sign.baby_moving_less"),
-        ("pregnant 6 month and there's blood on my pad", "sign.bleeding"),
-        (
-            "my back went into spasm and I'm bursting for a wee but nothing will come out",
-            "sign.bladder_bowel",
-        ),
-        ("since the cramp yesterday I still can't straighten my leg", "sign.limb_use_difficulty"),
-        ("had my parathyroid glands operated on last week", "condition.thyroid_surgery"),
-        ("next thing she was on the kitchen floor", "sign.collapse"),
-        ("his tongue push out of the mouth since the new tablet", "sign.tongue_jaw_forced"),
-        ("woke up after kipping on the settee with a stiff neck", "trigger.position"),
-    ],
-)
-def test_families_of_the_third_round(text: str, finding: str) -> None:
-    assert finding in present(text)
 
 
 def test_weeks_pregnant_told_without_the_word() -> None:
@@ -818,23 +731,6 @@ def test_while_stuck_in_a_cramp_a_leg_that_will_not_move_is_not_weak() -> None:
     assert "sign.limb_use_difficulty" not in present(text)
 
 
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("my right foot slaps down when I walk since the cramps", "sign.foot_drop"),
-        ("he felt something ping at the back of his thigh mid-sprint", "sign.pop"),
-        ("when she smiles it only goes up on one side", "sign.face_droop"),
-        (
-            "my head keeps getting dragged round to the left since the new tablets",
-            "sign.neck_twisting",
-        ),
-        ("my back is in spasm and I leaked a bit in bed last night", "sign.bladder_bowel"),
-    ],
-)
-def test_families_of_the_fourth_round(text: str, finding: str) -> None:
-    assert finding in present(text)
-
-
 def test_a_temperature_told_without_degrees() -> None:
     found = parse("Temp's been 38.6 since yesterday and my back keeps going into spasm")
     assert [f.value for f in found.items if f.id == "temperature.celsius"] == [38.6]
@@ -856,124 +752,9 @@ def test_a_relative_clause_keeps_its_past_to_itself() -> None:
     assert level(text) == "emergency_ambulance"
 
 
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("I cut my arm on a window and it's soaking through two tea towels", "sign.heavy_bleeding"),
-        ("his shin is bent in a spot where there's no joint", "sign.serious_injury"),
-        (
-            "she grabbed her head and said it felt like something burst in there",
-            "sign.thunderclap_headache",
-        ),
-        ("I keep thinking everyone would be better off if I wasn't here", "sign.self_harm"),
-        (
-            "I've taken about twenty paracetamol today, more than it says on the box",
-            "sign.self_harm",
-        ),
-        (
-            "his knees have gone blotchy and purplish like marble and he has a fever",
-            "sign.mottled_skin",
-        ),
-        ("the pain came on like a switch was flicked", "sign.sudden_onset"),
-        ("nan slumped to the floor after the cramp", "sign.collapse"),
-        ("she keeps asking the same questions over and over", "sign.consciousness_change"),
-        ("he went rigid and bit his tongue", "sign.seizure"),
-        ("I've had d&v since Saturday and my calves keep cramping", "trigger.fluid_loss_dv"),
-    ],
-)
-def test_families_of_the_fifth_round(text: str, finding: str) -> None:
-    assert finding in present(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        (
-            "after the marathon my kit was soaked through and my calves cramped",
-            "sign.heavy_bleeding",
-        ),
-        ("Her neck moves freely, but her back keeps going into spasm", "site.neck"),
-        ("I can still feel everything down there, my back is just in spasm", "relief.not_eased"),
-        ("I thought it was a bad cramp but he went rigid and jerked all over", "symptom.cramp"),
-    ],
-)
-def test_fifth_round_near_misses(text: str, finding: str) -> None:
-    assert finding not in present(text)
-
-
 def test_a_pain_score_in_words() -> None:
     found = parse("my lower back is still a nine out of ten")
     assert [f.value for f in found.items if f.id == "pain.severity"] == [9.0]
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        (
-            "what felt like a cramp in my pec has turned into a weight sitting on my chest",
-            "sign.chest_pain",
-        ),
-        (
-            "since the cut his whole back arches up off the bed and noise sets them off",
-            "sign.spasms_spreading",
-        ),
-        ("her foot has gone white as a candle and it's ice cold", "sign.cold_pale_limb"),
-        (
-            "red blotches on his tummy and with the tumbler test they still showed",
-            "sign.nonblanching_rash",
-        ),
-        ("I was sick and it looked like coffee granules", "sign.vomiting_blood"),
-        ("my poop is black and sticky like tar", "sign.blood_in_stool"),
-        ("when I stood up the room spun", "sign.feeling_faint"),
-        ("I took the rest of my muscle relaxers, I just wanted it all to stop", "sign.self_harm"),
-        ("I heard a pop in my calf playing squash", "sign.pop"),
-        ("his leg is at a funny angle after the fall", "sign.serious_injury"),
-    ],
-)
-def test_families_of_the_sixth_round(text: str, finding: str) -> None:
-    assert finding in present(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        (
-            "fell asleep on the sofa at a funny angle and woke with a crick in my neck",
-            "sign.serious_injury",
-        ),
-        ("my neck is not stiff, it is my back that spasms", "site.neck"),
-        (
-            "under-16s match on a boiling hot afternoon, hamstring cramp eased in a minute",
-            "sign.fever",
-        ),
-    ],
-)
-def test_sixth_round_near_misses(text: str, finding: str) -> None:
-    assert finding not in present(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        (
-            "since her op her calf is puffy and tonight she coughed up pink spit",
-            "sign.coughing_blood",
-        ),
-        ("she's suddenly panting while sitting on the sofa", "sign.breathing_difficulty"),
-        ("after the wasp sting my tongue feels too big for my mouth", "sign.mouth_swelling"),
-        ("I swallowed every diazepam I had left", "sign.self_harm"),
-        ("took 12 of my muscle relaxers at once", "sign.self_harm"),
-        ("my neck keeps pulling my head back since the Stemetil", "sign.neck_twisting"),
-        ("my face muscles feel clenched, like a fixed grin", "sign.jaw_stiffness"),
-        ("24wks preg and there's blood on my pad", "sign.bleeding"),
-        (
-            "she asked me the same question five times and can't remember doing it",
-            "sign.consciousness_change",
-        ),
-    ],
-)
-def test_families_of_the_seventh_round(text: str, finding: str) -> None:
-    assert finding in present(text)
 
 
 def test_a_comma_before_a_split_word_stands_before_its_first_half() -> None:
@@ -993,3 +774,152 @@ def test_since_yesterday_still_counts_as_since_for_word_classes() -> None:
 
 def test_an_everyday_tablet_routine_is_not_an_overdose() -> None:
     assert "sign.self_harm" not in present("I've taken all my tablets today as usual")
+
+
+# Families found by later rounds of fresh vignettes, in wordings of our own -----------------
+# (one row each; the near misses below keep each family from firing on everyday words)
+
+LATER_FAMILIES = [
+    ("the bit of pee I managed this morning was like soy sauce", "sign.dark_urine"),
+    ("I've peed once today and it was dark brown", "sign.dark_urine"),
+    ("he's only passed half a cupful of wee since lunch", "sign.dark_urine"),
+    (
+        "I can only say two or three words before I have to stop for breath",
+        "sign.breathing_difficulty",
+    ),
+    ("I'm puffing after a few steps to the bathroom", "sign.breathing_difficulty"),
+    ("my chest, it's like someone put a ton of bricks on me", "sign.chest_pain"),
+    (
+        "I thought I'd pulled my chest muscle but it's like an elephant sitting on me",
+        "sign.chest_pain",
+    ),
+    ("my lower back keeps grabbing every time I turn", "symptom.cramp"),
+    ("both calves keep twisting up", "symptom.cramp"),
+    ("the fleshy bit of my thumb has gone flatter than on the other hand", "sign.wasting"),
+    ("my fingers and toes keep locking into odd shapes", "sign.carpopedal_spasm"),
+    ("his arms and legs jerked and he went rigid", "sign.seizure"),
+    ("her neck keeps being dragged round to the left", "sign.neck_twisting"),
+    ("when I wipe it feels like someone else's bottom", "sign.saddle_numbness"),
+    ("my back is in spasm and I couldn't pee even though I needed to", "sign.bladder_bowel"),
+    ("since the cramp I can't go up on tiptoe on that leg", "sign.limb_use_difficulty"),
+    ("I'm on Buccastem for my dizzy spells", "med.dopamine_blocker"),
+    ("the paracetamol hasn't touched it", "relief.not_eased"),
+    ("after two minute it stop", "relief.eased"),
+    ("I'm 31 weeks and the baby hasn't moved since breakfast", "sign.baby_moving_less"),
+    ("pregnant 6 month and there's blood on my pad", "sign.bleeding"),
+    (
+        "my back went into spasm and I'm bursting for a wee but nothing will come out",
+        "sign.bladder_bowel",
+    ),
+    ("since the cramp yesterday I still can't straighten my leg", "sign.limb_use_difficulty"),
+    ("had my parathyroid glands operated on last week", "condition.thyroid_surgery"),
+    ("next thing she was on the kitchen floor", "sign.collapse"),
+    ("his tongue push out of the mouth since the new tablet", "sign.tongue_jaw_forced"),
+    ("woke up after kipping on the settee with a stiff neck", "trigger.position"),
+    ("my right foot slaps down when I walk since the cramps", "sign.foot_drop"),
+    ("he felt something ping at the back of his thigh mid-sprint", "sign.pop"),
+    ("when she smiles it only goes up on one side", "sign.face_droop"),
+    (
+        "my head keeps getting dragged round to the left since the new tablets",
+        "sign.neck_twisting",
+    ),
+    ("my back is in spasm and I leaked a bit in bed last night", "sign.bladder_bowel"),
+    ("I cut my arm on a window and it's soaking through two tea towels", "sign.heavy_bleeding"),
+    ("his shin is bent in a spot where there's no joint", "sign.serious_injury"),
+    (
+        "she grabbed her head and said it felt like something burst in there",
+        "sign.thunderclap_headache",
+    ),
+    ("I keep thinking everyone would be better off if I wasn't here", "sign.self_harm"),
+    (
+        "I've taken about twenty paracetamol today, more than it says on the box",
+        "sign.self_harm",
+    ),
+    (
+        "his knees have gone blotchy and purplish like marble and he has a fever",
+        "sign.mottled_skin",
+    ),
+    ("the pain came on like a switch was flicked", "sign.sudden_onset"),
+    ("nan slumped to the floor after the cramp", "sign.collapse"),
+    ("she keeps asking the same questions over and over", "sign.consciousness_change"),
+    ("he went rigid and bit his tongue", "sign.seizure"),
+    ("I've had d&v since Saturday and my calves keep cramping", "trigger.fluid_loss_dv"),
+    (
+        "what felt like a cramp in my pec has turned into a weight sitting on my chest",
+        "sign.chest_pain",
+    ),
+    (
+        "since the cut his whole back arches up off the bed and noise sets them off",
+        "sign.spasms_spreading",
+    ),
+    ("her foot has gone white as a candle and it's ice cold", "sign.cold_pale_limb"),
+    (
+        "red blotches on his tummy and with the tumbler test they still showed",
+        "sign.nonblanching_rash",
+    ),
+    ("I was sick and it looked like coffee granules", "sign.vomiting_blood"),
+    ("my poop is black and sticky like tar", "sign.blood_in_stool"),
+    ("when I stood up the room spun", "sign.feeling_faint"),
+    ("I took the rest of my muscle relaxers, I just wanted it all to stop", "sign.self_harm"),
+    ("I heard a pop in my calf playing squash", "sign.pop"),
+    ("his leg is at a funny angle after the fall", "sign.serious_injury"),
+    (
+        "since her op her calf is puffy and tonight she coughed up pink spit",
+        "sign.coughing_blood",
+    ),
+    ("she's suddenly panting while sitting on the sofa", "sign.breathing_difficulty"),
+    ("after the wasp sting my tongue feels too big for my mouth", "sign.mouth_swelling"),
+    ("I swallowed every diazepam I had left", "sign.self_harm"),
+    ("took 12 of my muscle relaxers at once", "sign.self_harm"),
+    ("my neck keeps pulling my head back since the Stemetil", "sign.neck_twisting"),
+    ("my face muscles feel clenched, like a fixed grin", "sign.jaw_stiffness"),
+    ("24wks preg and there's blood on my pad", "sign.bleeding"),
+    (
+        "she asked me the same question five times and can't remember doing it",
+        "sign.consciousness_change",
+    ),
+]
+
+LATER_NEAR_MISSES = [
+    (
+        "my foot cramped in yoga and let go as soon as I came out of it",
+        "sign.consciousness_change",
+    ),
+    ("my hand shakes when it's resting in my lap", "trigger.exercise"),
+    ("my toes curled up, my mate pulled them back and it went", "site.back"),
+    ("the cramp comes back after the same distance every time", "site.back"),
+    ("we had a picnic with strawberries and my calf cramped for a minute", "sign.redness"),
+    ("my granddaughter was over to help and my thigh cramped", "relief.eased"),
+    ("my eyelid twitch disappeared after a good night's sleep", "sign.vision_loss"),
+    ("I lost my eye drops and my eyelid keeps twitching", "sign.vision_loss"),
+    ("I left my water bottle at home and my calf cramped", "side.left"),
+    ("it started on Sunday, my calves cramp after football", "trigger.med_change"),
+    ("I cut my finger and it bled a little", "sign.heavy_bleeding"),
+    ("my lips were dry and cracked after the run", "sign.mouth_swelling"),
+    (
+        "after the marathon my kit was soaked through and my calves cramped",
+        "sign.heavy_bleeding",
+    ),
+    ("Her neck moves freely, but her back keeps going into spasm", "site.neck"),
+    ("I can still feel everything down there, my back is just in spasm", "relief.not_eased"),
+    ("I thought it was a bad cramp but he went rigid and jerked all over", "symptom.cramp"),
+    (
+        "fell asleep on the sofa at a funny angle and woke with a crick in my neck",
+        "sign.serious_injury",
+    ),
+    ("my neck is not stiff, it is my back that spasms", "site.neck"),
+    (
+        "under-16s match on a boiling hot afternoon, hamstring cramp eased in a minute",
+        "sign.fever",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "finding"), LATER_FAMILIES)
+def test_families_told_by_their_effect_in_later_rounds(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+@pytest.mark.parametrize(("text", "finding"), LATER_NEAR_MISSES)
+def test_near_misses_of_later_rounds(text: str, finding: str) -> None:
+    assert finding not in present(text)
