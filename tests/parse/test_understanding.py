@@ -780,6 +780,19 @@ def test_an_everyday_tablet_routine_is_not_an_overdose() -> None:
 # (one row each; the near misses below keep each family from firing on everyday words)
 
 LATER_FAMILIES = [
+    ("his left leg suddenly stopped listening to him, like a sack of sand", "sign.one_sided_weakness"),
+    ("one side of her face looks like it's melting", "sign.face_droop"),
+    ("when he tried to talk the words came out scrambled", "sign.slurred_speech"),
+    ("his thigh bends in a funny place halfway to the knee", "sign.serious_injury"),
+    (
+        "the foot is white as candle wax and cold like it came out of the refrigerator",
+        "sign.cold_pale_limb",
+    ),
+    ("the last time I was sick a cupful of blood came up", "sign.vomiting_blood"),
+    ("I stood at the toilet for ages and nothing would come", "sign.bladder_bowel"),
+    ("between my legs it feels like I've been injected at the dentist", "sign.saddle_numbness"),
+    ("I've taken 16 Panadol since this morning for my back", "sign.self_harm"),
+    ("when I sit on the loo seat it feels like sitting on cotton wool", "sign.saddle_numbness"),
     ("the bit of pee I managed this morning was like soy sauce", "sign.dark_urine"),
     ("I've peed once today and it was dark brown", "sign.dark_urine"),
     ("he's only passed half a cupful of wee since lunch", "sign.dark_urine"),
@@ -881,6 +894,11 @@ LATER_FAMILIES = [
 ]
 
 LATER_NEAR_MISSES = [
+    ("I took 2 paracetamol for the cramp", "sign.self_harm"),
+    ("I take 12 tablets a day for my heart and my calves cramp", "sign.self_harm"),
+    ("that calf is fatter than the right one and warm when I hold it", "sign.one_sided_weakness"),
+    ("her foot looks normal, warm and pink after the cramp", "sign.warmth"),
+    ("my GP put me on Lasix for my swollen ankles and now my calves cramp", "sign.swelling"),
     (
         "my foot cramped in yoga and let go as soon as I came out of it",
         "sign.consciousness_change",
@@ -923,3 +941,13 @@ def test_families_told_by_their_effect_in_later_rounds(text: str, finding: str) 
 @pytest.mark.parametrize(("text", "finding"), LATER_NEAR_MISSES)
 def test_near_misses_of_later_rounds(text: str, finding: str) -> None:
     assert finding not in present(text)
+
+
+def test_an_errand_is_not_a_worry() -> None:
+    found = parse("going to get more ice my calf just seized")
+    assert [f.context for f in found.items if f.id == "symptom.cramp"] == ["current"]
+
+
+def test_british_half_twelve_is_half_past() -> None:
+    found = parse("cramps since the final whistle at half twelve and it's now ten to two")
+    assert [f.value for f in found.items if f.id == "episode.minutes"] == [80.0]

@@ -45,6 +45,7 @@ def _time_pattern(numbers: Mapping[str, float]) -> str:
         rf"|(?P<h2>\d{{1,2}})\s*(?P<ap2>am|pm|a\.m\.|p\.m\.)"
         rf"|(?P<mw>{mins}|\d{{1,2}})\s+(?P<rel>past|to)\s+(?P<h3>{hours})"
         rf"|(?P<h4>{hours})\s*o'?clock"
+        rf"|half\s+(?P<h5>{hours})\b"  # British "half twelve": half past
         rf"|(?P<noon>noon|midday|midnight))"
     )
 
@@ -95,6 +96,8 @@ def _minutes(m: re.Match[str], side: str, numbers: Mapping[str, float]) -> tuple
         h, mm, ap = (h, step, None) if g("rel") == "past" else (h - 1, 60 - step, None)
     elif g("h4") is not None:
         h, mm, ap = hour(g("h4")), 0, None
+    elif g("h5") is not None:
+        h, mm, ap = hour(g("h5")), 30, None
     elif g("noon") is not None:
         h, mm, ap = (0 if g("noon") == "midnight" else 12), 0, "said"
     elif side == "b" and m.group("b_hb") is not None:

@@ -83,6 +83,7 @@ class Grammar:
     frequency: Lazy
     every: Lazy
     rarely: Lazy
+    overdose: Lazy
     duration: Lazy
     one_or_two: Lazy
     since: Lazy
@@ -188,6 +189,15 @@ def _build_grammar(language: Language) -> Grammar:
         duration=Lazy(
             rf"(?<![\w-])(over|more than|longer than|about|around)?\s*({num})"
             rf"(?:\s*(?:or|to|-)\s*({num}))?(?:\s+|(?<=\d))({unit_words})\b(?!-)(\s+ago)?"
+        ),
+        # "taken 16 Panadol since this morning": ten or more at once is an overdose
+        overdose=Lazy(
+            rf"\b(?:took|taken|swallowed|necked|downed|had)\s+"
+            rf"(?:about|around|like|maybe|nearly|over|at least|almost)?\s*({num})\s+"
+            r"(?:of\s+(?:my|the|his|her)\s+)?(?:[a-z]+\s+)?"
+            r"(?:paracetamol|panadol|tylenol|co\W?codamol|ibuprofen|nurofen|aspirin|tablets|pills|"
+            r"capsules|diazepam|painkillers|relaxers|relaxants)\b"
+            r"(?!\s+(?:a|per|each|every)\s+(?:day|week))"
         ),
         rarely=Lazy(rf"\b(?:once\s+)?every\s+(few|couple of|{num})\s+(weeks?|months?)\b"),
         one_or_two=Lazy(rf"\b(?:a|an|one)\s+({unit_words})\s+or\s+two\b"),
@@ -315,6 +325,14 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
         n = max(x for x in (low, high, 0.0) if x is not None)
         if n > 0:
             take("frequency.per_week", round(n * g.periods[m.group(3)], 2), m)
+    for m in (
+        list(g.overdose.finditer(text))
+        if "took" in text or "taken" in text or "swallow" in text or "had " in text
+        else ()
+    ):
+        count = _number(g, m.group(1))
+        if count is not None and count >= 10:
+            take("sign.self_harm", count, m)
     # "I only get one every few months": rare, not months of cramps
     for m in list(g.rarely.finditer(text)) if "every" in text else ():
         word = m.group(1)
