@@ -780,7 +780,10 @@ def test_an_everyday_tablet_routine_is_not_an_overdose() -> None:
 # (one row each; the near misses below keep each family from firing on everyday words)
 
 LATER_FAMILIES = [
-    ("his left leg suddenly stopped listening to him, like a sack of sand", "sign.one_sided_weakness"),
+    (
+        "his left leg suddenly stopped listening to him, like a sack of sand",
+        "sign.one_sided_weakness",
+    ),
     ("one side of her face looks like it's melting", "sign.face_droop"),
     ("when he tried to talk the words came out scrambled", "sign.slurred_speech"),
     ("his thigh bends in a funny place halfway to the knee", "sign.serious_injury"),
@@ -894,6 +897,14 @@ LATER_FAMILIES = [
 ]
 
 LATER_NEAR_MISSES = [
+    (
+        "temperature of 38.5 and thigh cramps; no rash, neck turns fine, wee looks normal",
+        "site.neck",
+    ),
+    (
+        "neck locked up after painting the ceiling; no temperature, head's fine, no rash",
+        "sign.headache",
+    ),
     ("I took 2 paracetamol for the cramp", "sign.self_harm"),
     ("I take 12 tablets a day for my heart and my calves cramp", "sign.self_harm"),
     ("that calf is fatter than the right one and warm when I hold it", "sign.one_sided_weakness"),
@@ -951,3 +962,18 @@ def test_an_errand_is_not_a_worry() -> None:
 def test_british_half_twelve_is_half_past() -> None:
     found = parse("cramps since the final whistle at half twelve and it's now ten to two")
     assert [f.value for f in found.items if f.id == "episode.minutes"] == [80.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My calf went white and cold once, about five years ago now.",
+        "I had chest pains during a cramp, a long time ago.",
+        "My calf swelled up and went red, back when I was 30.",
+        "My neck was stiff with a fever, when I was little.",
+        "Went numb between my legs with a bad back in 2019, all sorted.",
+        "My leg went cold and pale and numb, ten years ago.",
+    ],
+)
+def test_a_red_flag_told_as_long_past_does_not_raise_the_level(text: str) -> None:
+    assert RANK[level(text)] <= RANK["consultation"]

@@ -164,6 +164,7 @@ class Language:
     subject_claims: tuple[str, ...] = ()
     pregnancy_words: tuple[str, ...] = ()
     inner_skip: tuple[str, ...] = ()
+    comment_words: tuple[str, ...] = ()
     question_starts: tuple[str, ...] = ()
     first_person: tuple[str, ...] = ()
     third_person: tuple[str, ...] = ()

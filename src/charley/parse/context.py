@@ -54,6 +54,7 @@ def read_context(
     *,
     groups: dict[str, str] | None = None,
     joiners: frozenset[str] = frozenset(),
+    comment: frozenset[str] = frozenset(),
 ) -> list[Read]:
     """Apply the cues in `matches` to the finding phrases and class words in it.
 
@@ -103,6 +104,7 @@ def read_context(
         if not (
             c.category == "negated"
             and c.direction == "backward"
+            and not c.groups  # "neck turns fine, wee…" says the part is fine
             and _describes(words, c.last + 1, covered)
         )
     ]
@@ -146,8 +148,12 @@ def read_context(
                 # ("a clot, but that was years ago", "a bug, all better now"):
                 # in "back spasms for years, had physio in 2019" the year is
                 # the physio's, not the spasms'
-                own_clause = commas[cue.first] or words[cue.first] in ("but", "and")
-                back = pre if own_clause else pre_all
+                # …unless what stands between is a list of findings ("cold,
+                # white and numb, years ago")
+                own = _comments_on_before(words, commas, cue.first, comment) or all(
+                    member[k] for k in range(m.last + 1, cue.first)
+                )
+                back = pre if own else pre_all
                 hit = cue.first > m.last >= cue.first - scope and clear(
                     back, m.last + 1, cue.first + 1
                 )
@@ -189,6 +195,20 @@ DEGREE = frozenset(
         "the",
     }
 )
+
+
+def _comments_on_before(
+    words: list[str], commas: list[bool], first: int, comment: frozenset[str]
+) -> bool:
+    """Is the cue at `first` a clause of its own about what came before ("a
+    clot, but that was years ago", "went red, that was in 2019"): only little
+    words stand between it and the comma or "but" that opens its clause?"""
+    i = first
+    while i > 0 and not commas[i] and words[i] not in ("but", "and"):
+        if words[i - 1] not in comment and words[i - 1] not in ("but", "and"):
+            return False
+        i -= 1
+    return i > 0 or commas[i]
 
 
 def _describes(words: list[str], start: int, covered: set[int]) -> bool:

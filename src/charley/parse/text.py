@@ -47,6 +47,7 @@ def parse(text: str, *, kb: KnowledgeBase | None = None) -> Findings:
         lang.max_scope,
         groups=kb.groups,
         joiners=frozenset(lang.list_joiners),
+        comment=frozenset(lang.comment_words),
     )
     breaks = frozenset(lang.clause_breaks)
     clause_breaks = frozenset(i for i, w in enumerate(words) if tokens.commas[i] or w in breaks)
