@@ -901,10 +901,6 @@ LATER_NEAR_MISSES = [
         "temperature of 38.5 and thigh cramps; no rash, neck turns fine, wee looks normal",
         "site.neck",
     ),
-    (
-        "neck locked up after painting the ceiling; no temperature, head's fine, no rash",
-        "sign.headache",
-    ),
     ("I took 2 paracetamol for the cramp", "sign.self_harm"),
     ("I take 12 tablets a day for my heart and my calves cramp", "sign.self_harm"),
     ("that calf is fatter than the right one and warm when I hold it", "sign.one_sided_weakness"),
@@ -977,3 +973,8 @@ def test_british_half_twelve_is_half_past() -> None:
 )
 def test_a_red_flag_told_as_long_past_does_not_raise_the_level(text: str) -> None:
     assert RANK[level(text)] <= RANK["consultation"]
+
+
+def test_a_head_said_to_be_fine_answers_the_headache_question() -> None:
+    found = parse("neck locked up after painting the ceiling; no temperature, head's fine, no rash")
+    assert ("sign.headache", "absent") in {(f.id, f.state) for f in found.items}
