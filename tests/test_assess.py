@@ -59,7 +59,10 @@ def test_an_emergency_gets_no_home_remedies() -> None:
     a = assess("Crushing chest pain and my left arm is cramping.")
     assert a.triage.level == "emergency_ambulance"
     assert a.kinds[0].id == "cardiac"
-    assert a.relief == ()
+    # what to do while waiting, never a stretch, a rub or a heat pad
+    assert "do_not_drive" in {s.id for s in a.relief}
+    assert not {s.id for s in a.relief} & {"gentle_stretch", "massage", "heat_for_tightness"}
+    assert a.prevention == ()
     assert [s.id for s in a.see] == ["emergency_services"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from charley.assessment import Advice, CauseAnswer, Cited, KindAnswer, See
 from charley.knowledge import KnowledgeBase
+from charley.knowledge.compile import SCOPE_OUT
 from charley.knowledge.conditions import Facts, supporting
 from charley.knowledge.schema import Citation, Fact
 from charley.triage import TriageResult
@@ -17,7 +18,11 @@ MAX_KINDS = 5
 MAX_CAUSES = 5
 MAX_RELIEF = 7
 MAX_PREVENTION = 6
-HOME_CARE_LEVELS = ("self_care", "consultation", "consultation_24")
+MAX_SAFETY_NET = 5
+# TRIAGE.md: from "within 24 hours" up, no home relief or prevention for an
+# ordinary cramp; at the emergency levels, what to do while waiting instead
+HOME_CARE_LEVELS = ("self_care", "consultation")
+EMERGENCY_LEVELS = ("emergency", "emergency_ambulance")
 RULE_BONUS = 1000
 
 
@@ -83,10 +88,18 @@ def _matching(
     return out
 
 
-def rank_causes(kb: KnowledgeBase, facts: Facts) -> tuple[CauseAnswer, ...]:
-    """Causes this person's findings point to, then the most common ones."""
+def rank_causes(
+    kb: KnowledgeBase, facts: Facts, level: str = "self_care"
+) -> tuple[CauseAnswer, ...]:
+    """Causes this person's findings point to, then the most common ones.
+    From "within 24 hours" up, only what the findings point to, and never an
+    ordinary cramp's cause beside the dangerous possibility."""
+    urgent = level not in HOME_CARE_LEVELS
+    ordinary = frozenset(kb.profile.ordinary_causes) if urgent else frozenset()
     matched = [
-        (fact, found) for fact, found in _matching(kb, "causes", kb.profile.causes, facts) if found
+        (fact, found)
+        for fact, found in _matching(kb, "causes", kb.profile.causes, facts)
+        if found and fact.id not in ordinary
     ]
     matched.sort(key=lambda pair: (len(pair[1]), pair[0].weight), reverse=True)
     chosen = [
@@ -99,7 +112,7 @@ def rank_causes(kb: KnowledgeBase, facts: Facts) -> tuple[CauseAnswer, ...]:
         )
         for f, found in matched
     ]
-    if len(chosen) < MAX_CAUSES:
+    if len(chosen) < MAX_CAUSES and not urgent:
         taken = {c.id for c in chosen}
         common = sorted(
             (f for f in kb.profile.causes if f.id not in taken), key=lambda f: -f.weight
@@ -120,10 +133,28 @@ def _advice(
 
 
 def relief(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...]:
-    """Steps for now; none when the answer is to get emergency help."""
+    """Steps for now: home relief below "within 24 hours", what to do while
+    waiting at the emergency levels, nothing in between (see the doctor)."""
+    if level in EMERGENCY_LEVELS:
+        return _advice(kb, "while_waiting", kb.profile.while_waiting, facts, MAX_RELIEF)
     if level not in HOME_CARE_LEVELS:
         return ()
     return _advice(kb, "relief", kb.profile.relief, facts, MAX_RELIEF)
+
+
+def safety_net(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...]:
+    """The signs that would make it urgent, for the part concerned; none at the
+    emergency levels, where the answer already is to get help now."""
+    if level in EMERGENCY_LEVELS:
+        return ()
+    general = SCOPE_OUT in facts.present  # out of scope: only the signs that hold for anyone
+    chosen = [
+        f
+        for f, _ in _matching(kb, "safety_net", kb.profile.safety_net, facts)
+        if not general or f.when is None
+    ]
+    chosen.sort(key=lambda f: f.weight, reverse=True)  # the emergency signs first
+    return tuple(Advice(f.id, f.text, cite(kb, f.citations)) for f in chosen[:MAX_SAFETY_NET])
 
 
 def prevention(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...]:

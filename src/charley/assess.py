@@ -15,12 +15,15 @@ from charley.assessment import Assessment, Question, Reason, TriageAnswer
 from charley.errors import InputError, UnknownFindingError
 from charley.findings import Findings
 from charley.knowledge import KnowledgeBase, load_knowledge
+from charley.knowledge.compile import SCOPE_OUT
+from charley.knowledge.conditions import Facts, evaluate
 from charley.parse import parse
 from charley.triage import RANK, TriageResult, facts_for, triage
 
 __all__ = ["Assessment", "assess"]
 
 MAX_FALLBACK_QUESTIONS = 6
+OUT_OF_SCOPE_LEVEL = "consultation"
 
 
 def assess(
@@ -50,22 +53,67 @@ def assess(
         findings = Findings(findings.items + diary.items)
     facts = facts_for(findings, kb)
     result = triage(facts, kb)
-    kinds = advice.rank_kinds(kb, facts, result)
-    pseudo = {f"level.{result.level}"} | {f"kind.{k.id}" for k in kinds[:3]}
+    in_scope = _in_scope(kb, facts, findings)
+    if not in_scope:
+        # only the emergency screen speaks for what charley cannot assess;
+        # otherwise "see someone", never "manage it at home"
+        result = _screen_only(result)
+    level = result.level
+    kinds = advice.rank_kinds(kb, facts, result) if in_scope else ()
+    pseudo = {f"level.{level}"} | {f"kind.{k.id}" for k in kinds[:3]}
+    if not in_scope:
+        pseudo.add(SCOPE_OUT)
     seen = facts.with_present(frozenset(pseudo))
+    urgent = level in advice.EMERGENCY_LEVELS
     return Assessment(
         triage=TriageAnswer(
-            result.level, kb.triage.levels[result.level], _reasons(kb, result, facts.values)
+            level, kb.triage.levels[level], _reasons(kb, result, facts.values, level, in_scope)
         ),
         kinds=kinds,
-        causes=advice.rank_causes(kb, facts),
-        relief=advice.relief(kb, seen, result.level),
-        prevention=advice.prevention(kb, seen, result.level),
+        causes=advice.rank_causes(kb, facts, level) if in_scope else (),
+        # out of scope: no muscle relief, but what to do while waiting for help
+        relief=advice.relief(kb, seen, level) if in_scope or urgent else (),
+        prevention=advice.prevention(kb, seen, level) if in_scope else (),
         see=advice.see(kb, seen, result),
-        questions=_questions(kb, result, facts.present | facts.absent),
+        # nothing recognised but a place ("hello", "my knee"): ask, as the interview would
+        questions=_questions(
+            kb, result, facts.present | facts.absent, in_scope or _only_places(kb, facts)
+        ),
         findings=findings,
+        in_scope=in_scope,
+        safety_net=advice.safety_net(kb, seen, level),
         disclaimer=kb.triage.disclaimer.strip(),
     )
+
+
+def _screen_only(result: TriageResult) -> TriageResult:
+    """The triage of an out-of-scope description: the emergency rules that
+    fired, or "book an appointment", without the muscle rules and questions."""
+    urgent = tuple(f for f in result.fired if f.rule.level in advice.EMERGENCY_LEVELS)
+    level = max((f.rule.level for f in urgent), key=RANK.__getitem__, default=OUT_OF_SCOPE_LEVEL)
+    return TriageResult(level, urgent, (), bool(urgent))  # type: ignore[arg-type]
+
+
+def _only_places(kb: KnowledgeBase, facts: Facts) -> bool:
+    """Is nothing known but where, and on which side?"""
+    return all(kb.groups.get(f) in ("site", "side") for f in facts.present)
+
+
+def _in_scope(kb: KnowledgeBase, facts: Facts, findings: Findings) -> bool:
+    """TRIAGE.md "Out of scope": a muscle cramp, spasm, twitch, stiffness or
+    muscle pain of a part charley covers, and not, after all, period pain or
+    stomach cramps with diarrhoea. What the person took for a cramp ("I
+    thought it was a cramp, but…") still makes it a question about muscles."""
+    muscle, not_muscle = kb.scope
+    if evaluate(muscle, facts):
+        return not evaluate(not_muscle, facts)
+    taken_for = {
+        f.id for f in findings.items if f.context == "hypothetical" and f.state == "present"
+    }
+    if not taken_for:
+        return False
+    widened = facts.with_present(frozenset(taken_for))
+    return evaluate(muscle, widened) and not evaluate(not_muscle, widened)
 
 
 def _check_ids(findings: Findings, kb: KnowledgeBase) -> None:
@@ -88,7 +136,11 @@ def _fill(statement: str, values: dict[str, float]) -> str:
 
 
 def _reasons(
-    kb: KnowledgeBase, result: TriageResult, values: dict[str, float]
+    kb: KnowledgeBase,
+    result: TriageResult,
+    values: dict[str, float],
+    level: str,
+    in_scope: bool,
 ) -> tuple[Reason, ...]:
     reasons = [
         Reason(
@@ -105,7 +157,13 @@ def _reasons(
     for o in result.open:
         q = o.question
         reasons.append(Reason(q.reason, o.findings, advice.cite(kb, q.citations), q.id, q.level))
-    if not result.assessable:
+    if RANK[level] >= RANK["consultation_24"]:
+        # an urgent answer gives only the reasons for its own level
+        reasons = [r for r in reasons if r.level == level]
+    if not in_scope:
+        sc = kb.triage.scope
+        reasons.append(Reason(sc.reason, (), advice.cite(kb, sc.citations), "out_of_scope", level))  # type: ignore[arg-type]
+    elif not result.assessable:
         fb = kb.triage.fallback
         reasons.append(Reason(fb.reason, (), advice.cite(kb, fb.citations), fb.id, fb.level))
     reasons.sort(key=lambda r: RANK[r.level], reverse=True)
@@ -113,14 +171,14 @@ def _reasons(
 
 
 def _questions(
-    kb: KnowledgeBase, result: TriageResult, known: frozenset[str]
+    kb: KnowledgeBase, result: TriageResult, known: frozenset[str], in_scope: bool = True
 ) -> tuple[Question, ...]:
     out: dict[str, Question] = {}
     # the most urgent reason for asking goes with each question
     for o in sorted(result.open, key=lambda o: RANK[o.question.level], reverse=True):
         for fid in o.unknown:
             out.setdefault(fid, Question(fid, kb.findings[fid].question, o.question.reason))
-    if not result.assessable:
+    if not result.assessable and in_scope:
         why = kb.triage.fallback.reason
         for fid in kb.triage.interview_order:
             if len(out) >= MAX_FALLBACK_QUESTIONS:

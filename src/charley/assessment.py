@@ -181,6 +181,10 @@ class Assessment(_AsDict):
     see: tuple[See, ...]
     questions: tuple[Question, ...]
     findings: Findings
+    # False when the description is not a muscle problem (TRIAGE.md "Out of scope")
+    in_scope: bool
+    # what would make it urgent; empty only at the emergency levels
+    safety_net: tuple[Advice, ...]
     disclaimer: str
 
     @property

@@ -47,7 +47,7 @@ def test_lay_words_and_brand_names(text: str, finding: str) -> None:
     [
         ("my calf has a bad crmap", "symptom.cramp"),
         ("my leg is swolen", "sign.swelling"),
-        ("I have had diarrea", "trigger.fluid_loss"),
+        ("I have had diarrea", "trigger.gut_upset"),
         ("my thigh keeps twiching", "symptom.twitch"),
         ("I cant breathe", "sign.breathing_difficulty"),
     ],

@@ -43,3 +43,5 @@ class KnowledgeBase:
     compositions: tuple[tuple[Composition, tuple[tuple[str, str], ...], frozenset[str]], ...]
     groups: dict[str, str]  # finding id -> group
     class_of: dict[str, tuple[str, ...]]  # finding id -> the classes it counts for
+    # TRIAGE.md "Out of scope": (a muscle problem, not a muscle problem after all)
+    scope: tuple[Any, Any] = (None, None)

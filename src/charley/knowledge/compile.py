@@ -93,12 +93,16 @@ def validate_files(docs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# the pseudo finding an answer carries when the description is out of scope
+SCOPE_OUT = "scope.out"
+
+
 def profile_sections(profile: Profile) -> dict[str, tuple[Fact, ...]]:
     """The lists of facts in the profile, by section name."""
     return {
         f.name: getattr(profile, f.name)
         for f in fields(profile)
-        if f.name not in ("summary", "disagreements")
+        if f.name not in ("summary", "disagreements", "ordinary_causes")
     }
 
 
@@ -114,6 +118,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     profile: Profile = files["profile"]
 
     known = set(findings) | {f"level.{lv}" for lv in LEVELS} | {f"kind.{k}" for k in kinds}
+    known.add(SCOPE_OUT)
     sections = ("derive", "kind", "rule", "open", *profile_sections(profile))
     screened: dict[str, list[tuple[Any, Cond]]] = {section: [] for section in sections}
 
@@ -206,6 +211,18 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     for a in triage.interview_order:
         if a not in findings or not findings[a].question:
             problems.append(f"triage.interview_order: {a!r} has no question to ask")
+    scope = tuple(
+        compile_condition(raw, f"triage.scope.{name}", problems)
+        for name, raw in (("muscle", triage.scope.muscle), ("not_muscle", triage.scope.not_muscle))
+    )
+    for cond in scope:
+        problems.extend(
+            f"triage.scope: unknown finding {x!r}" for x in leaves(cond) if x not in findings
+        )
+    check_citations("triage.scope", triage.scope.citations)
+    for cause in profile.ordinary_causes:
+        if cause not in {c.id for c in profile.causes}:
+            problems.append(f"profile.ordinary_causes: {cause!r} is not a cause")
 
     # profile
     check_citations("profile.summary", profile.summary.citations)
@@ -285,6 +302,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         compositions=tuple(_with_needed(c) for c in concepts.compositions),
         class_of=_classes_by_finding(classes.values()),
         groups={f.id: f.group for f in findings.values()},
+        scope=(scope[0], scope[1]),
     )
 
 

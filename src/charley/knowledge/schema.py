@@ -291,11 +291,25 @@ class Kind:
 
 @forbid_extra
 @dataclass(slots=True)
+class Scope:
+    """TRIAGE.md "Out of scope": a description is charley's to assess when
+    ``muscle`` holds and ``not_muscle`` does not. Otherwise the answer says so,
+    gives ``reason`` and points to ``see``."""
+
+    muscle: Any
+    not_muscle: Any
+    reason: str
+    citations: tuple[Citation, ...]
+
+
+@forbid_extra
+@dataclass(slots=True)
 class Triage:
     levels: dict[str, str]
     rows: tuple[PolicyRow, ...]
     rules: tuple[Rule, ...]
     fallback: Rule
+    scope: Scope
     open_questions: tuple[OpenQuestion, ...]
     interview_order: tuple[str, ...]
     forbidden_advice: tuple[str, ...]
@@ -350,4 +364,8 @@ class Profile:
     prevention: tuple[Fact, ...]
     specialists: tuple[Fact, ...]
     warning_signs: tuple[Fact, ...]
+    while_waiting: tuple[Fact, ...] = ()
+    safety_net: tuple[Fact, ...] = ()
     disagreements: tuple[Disagreement, ...] = field(default=())
+    # the causes of an ordinary cramp, not listed beside a dangerous possibility
+    ordinary_causes: tuple[str, ...] = ()

@@ -105,11 +105,26 @@ class AssessmentOut(BaseModel):
     triage: TriageOut
     kinds: list[KindOut]
     causes: list[CauseOut]
-    relief: list[AdviceOut] = Field(description="Empty when the answer is emergency help.")
+    relief: list[AdviceOut] = Field(
+        description=(
+            "What to do now: home relief below 'within 24 hours', what to do while "
+            "waiting at the emergency levels, nothing in between."
+        )
+    )
     prevention: list[AdviceOut]
     see: list[SeeOut]
     questions: list[QuestionOut] = Field(description="Asked because their answer could matter.")
     findings: list[FindingOut]
+    in_scope: bool = Field(
+        description=(
+            "False when the description is not a muscle problem: then kinds, causes and "
+            "prevention are empty and a reason says where to go instead."
+        )
+    )
+    safety_net: list[AdviceOut] = Field(
+        description="What would make it urgent, for the part concerned; empty only at the "
+        "emergency levels."
+    )
     disclaimer: str
 
 
