@@ -157,15 +157,15 @@ def _reasons(
     for o in result.open:
         q = o.question
         reasons.append(Reason(q.reason, o.findings, advice.cite(kb, q.citations), q.id, q.level))
+    if in_scope and not result.assessable:
+        fb = kb.triage.fallback
+        reasons.append(Reason(fb.reason, (), advice.cite(kb, fb.citations), fb.id, fb.level))
     if RANK[level] >= RANK["consultation_24"]:
         # an urgent answer gives only the reasons for its own level
         reasons = [r for r in reasons if r.level == level]
     if not in_scope:
         sc = kb.triage.scope
         reasons.append(Reason(sc.reason, (), advice.cite(kb, sc.citations), "out_of_scope", level))  # type: ignore[arg-type]
-    elif not result.assessable:
-        fb = kb.triage.fallback
-        reasons.append(Reason(fb.reason, (), advice.cite(kb, fb.citations), fb.id, fb.level))
     reasons.sort(key=lambda r: RANK[r.level], reverse=True)
     return tuple(reasons)
 

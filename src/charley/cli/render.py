@@ -44,6 +44,8 @@ def render(a: Assessment, console: Console) -> None:
     level = a.triage.level
     banner = Text(f" {HEADLINE[level]} ", style=STYLE[level])
     parts: list[Text] = [banner, Text(a.triage.label, style="bold")]
+    if not a.in_scope:
+        parts.append(Text("This is not a muscle problem charley can assess.", style="bold"))
 
     why: list[Text] = []
     for r in a.triage.reasons:
@@ -53,6 +55,7 @@ def render(a: Assessment, console: Console) -> None:
         for c in r.citations:
             why.append(Text(f"    source {c.short()}", style="italic dim"))
     parts += _section("Why", why)
+    urgent = level in ("emergency", "emergency_ambulance")
     parts += _section(
         "What it most likely is",
         [
@@ -65,7 +68,8 @@ def render(a: Assessment, console: Console) -> None:
         [Text(f"• {c.label}: {c.why} {_refs(c.citations)}") for c in a.causes],
     )
     parts += _section(
-        "What to do now", [Text(f"• {r.text} {_refs(r.citations)}") for r in a.relief]
+        "While you wait" if urgent else "What to do now",
+        [Text(f"• {r.text} {_refs(r.citations)}") for r in a.relief],
     )
     parts += _section(
         "How to prevent it", [Text(f"• {p.text} {_refs(p.citations)}") for p in a.prevention]
@@ -96,5 +100,9 @@ def render(a: Assessment, console: Console) -> None:
     if diary:
         understood.append(Text(f"from your diary: {'; '.join(diary)}"))
     parts += _section("What charley understood", understood)
+    parts += _section(
+        "Get help if",
+        [Text(f"• {s.text} {_refs(s.citations)}", style="bold") for s in a.safety_net],
+    )
     console.print(Panel(Group(*parts), border_style=STYLE[level].split()[-1], expand=False))
     console.print(Padding(Text(a.disclaimer, style="dim"), (0, 1)))
