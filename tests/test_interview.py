@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from charley.errors import UnknownFindingError
-from charley.interview import next_step
+from charley.interview import UNCLEAR, next_step, read_reply
+from charley.triage import RANK
 
 
 def test_first_question_is_the_most_urgent() -> None:
@@ -61,3 +62,61 @@ def test_dont_know_counts_as_asked_but_unknown() -> None:
 def test_unknown_answer_ids_are_refused() -> None:
     with pytest.raises(UnknownFindingError):
         next_step(text="cramp", answers={"sign.nope": True})
+
+
+RED_FLAGS_NO = {
+    "sign.chest_pain": False,
+    "sign.breathing_difficulty": False,
+    "sign.face_droop": False,
+    "sign.cannot_move": False,
+    "sign.weakness_progressive": False,
+}
+
+
+def test_dont_know_to_a_red_flag_holds_the_level() -> None:
+    answers = {**RED_FLAGS_NO, "sign.consciousness_change": None}
+    step = next_step(text="my calf cramped for a minute and eased with stretching", answers=answers)
+    assert RANK[step.assessment.triage.level] >= RANK["consultation_24"]
+    assert "sign.consciousness_change" in {q.id for q in step.assessment.questions}
+
+
+def test_no_stopping_before_the_red_flags_are_answered() -> None:
+    step = next_step(text="my calf keeps cramping", answers={"sign.chest_pain": False})
+    assert not step.can_stop
+    answers = {**RED_FLAGS_NO, "sign.consciousness_change": False}
+    assert next_step(text="my calf keeps cramping", answers=answers).can_stop
+
+
+def test_a_calf_cramp_is_not_asked_about_rashes_or_the_jaw() -> None:
+    answers: dict[str, bool | None] = {}
+    asked = []
+    while True:
+        step = next_step(text="cramp in my calf last night", answers=answers)
+        if step.done or step.question is None:
+            break
+        asked.append(step.question.id)
+        answers[step.question.id] = False
+    assert "sign.rash" not in asked and "sign.jaw_stiffness" not in asked
+    assert len(asked) < 20
+
+
+@pytest.mark.parametrize(
+    ("typed", "reply"),
+    [
+        ("y", True),
+        ("Yes", True),
+        ("yep", True),
+        ("n", False),
+        ("nope", False),
+        ("?", None),
+        ("don't know", None),
+        ("not sure", None),
+    ],
+)
+def test_replies_are_read(typed: str, reply: object) -> None:
+    assert read_reply(typed) == reply
+
+
+@pytest.mark.parametrize("typed", ["", "maybe", "sometimes", "idk what you mean"])
+def test_anything_else_is_asked_again(typed: str) -> None:
+    assert read_reply(typed) is UNCLEAR

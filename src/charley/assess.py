@@ -18,7 +18,7 @@ from charley.knowledge import KnowledgeBase, load_knowledge
 from charley.knowledge.compile import SCOPE_OUT
 from charley.knowledge.conditions import Facts, evaluate
 from charley.parse import parse
-from charley.triage import RANK, TriageResult, facts_for, triage
+from charley.triage import RANK, Open, TriageResult, facts_for, triage
 
 __all__ = ["Assessment", "assess"]
 
@@ -52,7 +52,7 @@ def assess(
         _check_ids(diary, kb)
         findings = Findings(findings.items + diary.items)
     facts = facts_for(findings, kb)
-    result = triage(facts, kb)
+    result = _unsure_held(kb, triage(facts, kb), findings)
     in_scope = _in_scope(kb, facts, findings)
     if not in_scope:
         # only the emergency screen speaks for what charley cannot assess;
@@ -84,6 +84,22 @@ def assess(
         safety_net=advice.safety_net(kb, seen, level),
         disclaimer=kb.triage.disclaimer.strip(),
     )
+
+
+def _unsure_held(kb: KnowledgeBase, result: TriageResult, findings: Findings) -> TriageResult:
+    """A red flag answered "don't know" stays open and holds the level at
+    "within 24 hours" (TRIAGE.md: advice that must stay safe)."""
+    unsure_q = kb.triage.unsure
+    unsure = tuple(
+        f.id
+        for f in findings.items
+        if f.state == "unknown" and f.context == "current" and f.id in kb.triage.red_flags
+    )
+    if not unsure or unsure_q is None:
+        return result
+    held = Open(unsure_q, unsure, ())
+    level = max(result.level, unsure_q.level, key=RANK.__getitem__)
+    return TriageResult(level, result.fired, (*result.open, held), result.assessable)
 
 
 def _screen_only(result: TriageResult) -> TriageResult:

@@ -88,6 +88,15 @@ def test_interview_stops_at_an_emergency() -> None:
     assert json.loads(result.stdout)["triage"]["level"] == "emergency_ambulance"
 
 
+def test_an_unclear_interview_answer_is_asked_again() -> None:
+    result = runner.invoke(
+        app, ["assess", "--interview", "--json"], input="my calf cramps\nmaybe\n\ny\n"
+    )
+    assert result.exit_code == 0
+    assert result.stderr.count("Please answer y (yes), n (no) or ? (don't know).") == 2
+    assert json.loads(result.stdout)["triage"]["level"] == "emergency_ambulance"
+
+
 def test_interview_that_runs_out_of_input_still_answers() -> None:
     result = runner.invoke(app, ["assess", "--interview", "--json"], input="my calf cramps\nn\n")
     assert result.exit_code == 0

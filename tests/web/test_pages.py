@@ -183,12 +183,27 @@ def test_answers_travel_in_hidden_fields(site: Site) -> None:
         "/interview", data={"text": "calf", "answer": "sign.chest_pain:no", "back": "1"}
     )
     assert "Question 1" in r.text and 'value="sign.chest_pain"' in r.text
-    # Stop early: the answer so far, said to be incomplete.
+    # No stopping before the red flags are answered: the next question comes instead.
     r = site.client.post(
         "/interview",
         data={"text": "calf", "answer": "sign.chest_pain:no", "question": "x", "finish": "1"},
     )
     assert r.status_code == 200
+    assert "Stop and show the answer now" not in r.text
+    assert 'name="question"' in r.text
+    # Once every red flag is answered: stop early, the answer said to be incomplete.
+    flags = [
+        "sign.chest_pain",
+        "sign.breathing_difficulty",
+        "sign.consciousness_change",
+        "sign.face_droop",
+        "sign.cannot_move",
+        "sign.weakness_progressive",
+    ]
+    data = {"text": "calf cramp", "answer": [f"{f}:no" for f in flags]}
+    r = site.client.post("/interview", data=data)
+    assert "Stop and show the answer now" in r.text
+    r = site.client.post("/interview", data={**data, "question": "x", "finish": "1"})
     assert "You stopped before all questions were answered" in r.text
     assert 'class="banner' in r.text
 

@@ -83,7 +83,7 @@ def assess(
 def _interview(text: str | None):  # type: ignore[no-untyped-def]
     """Ask the questions of `charley.interview` one by one on the terminal."""
     from charley.inputs import clean_description
-    from charley.interview import next_step
+    from charley.interview import UNCLEAR, next_step, read_reply
 
     console = Console(stderr=True)
     if text is None:
@@ -96,13 +96,15 @@ def _interview(text: str | None):  # type: ignore[no-untyped-def]
         if step.done or step.question is None:
             return step.assessment
         console.print(f"[bold]{step.question.text}[/bold] [dim](y / n / ? for don't know)[/dim]")
-        line = sys.stdin.readline()
-        if not line:
-            return step.assessment
-        reply = line.strip().lower()
-        answers[step.question.id] = (
-            True if reply in ("y", "yes") else False if reply in ("n", "no") else None
-        )
+        while True:
+            line = sys.stdin.readline()
+            if not line:  # the input has ended: answer with what is known
+                return step.assessment
+            reply = read_reply(line)
+            if reply is not UNCLEAR:
+                break
+            console.print("Please answer y (yes), n (no) or ? (don't know).")
+        answers[step.question.id] = reply  # type: ignore[assignment]
 
 
 @kb_app.command("check")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from charley.knowledge.conditions import Screen
@@ -45,3 +45,5 @@ class KnowledgeBase:
     class_of: dict[str, tuple[str, ...]]  # finding id -> the classes it counts for
     # TRIAGE.md "Out of scope": (a muscle problem, not a muscle problem after all)
     scope: tuple[Any, Any] = (None, None)
+    # when each question of the interview is worth asking (triage.interview_when)
+    asked_when: dict[str, Any] = field(default_factory=dict)

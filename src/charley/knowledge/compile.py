@@ -211,6 +211,20 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
     for a in triage.interview_order:
         if a not in findings or not findings[a].question:
             problems.append(f"triage.interview_order: {a!r} has no question to ask")
+    asked_when: dict[str, Cond] = {}
+    for fid, raw in triage.interview_when.items():
+        if fid not in triage.interview_order:
+            problems.append(f"triage.interview_when: {fid!r} is not in the interview order")
+        cond = compile_condition(raw, f"triage.interview_when.{fid}", problems)
+        for leaf in leaves(cond):
+            if leaf not in known:
+                problems.append(f"triage.interview_when.{fid}: unknown finding {leaf!r}")
+        asked_when[fid] = cond
+    for fid in triage.red_flags:
+        if fid not in triage.interview_order:
+            problems.append(f"triage.red_flags: {fid!r} is not in the interview order")
+    if triage.unsure is not None:
+        check_citations("triage.unsure", triage.unsure.citations)
     scope = tuple(
         compile_condition(raw, f"triage.scope.{name}", problems)
         for name, raw in (("muscle", triage.scope.muscle), ("not_muscle", triage.scope.not_muscle))
@@ -303,6 +317,7 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         class_of=_classes_by_finding(classes.values()),
         groups={f.id: f.group for f in findings.values()},
         scope=(scope[0], scope[1]),
+        asked_when=asked_when,
     )
 
 

@@ -314,6 +314,11 @@ class Triage:
     interview_order: tuple[str, ...]
     forbidden_advice: tuple[str, ...]
     disclaimer: str
+    # when a question of the order is worth asking (finding id -> condition)
+    interview_when: dict[str, Any] = field(default_factory=dict)
+    # answered before the interview can stop; "don't know" holds the level
+    red_flags: tuple[str, ...] = ()
+    unsure: OpenQuestion | None = None
 
 
 @forbid_extra

@@ -138,6 +138,9 @@ class InterviewOut(BaseModel):
     level: Level = Field(description="The level so far.")
     asked: int
     remaining: int
+    can_stop: bool = Field(
+        description="Every red flag has been answered, so the person may stop and see the answer."
+    )
     assessment: AssessmentOut | None = Field(description="Once done.")
 
 

@@ -357,7 +357,8 @@ async def post_interview(request: Request) -> Response:
         "answers": [(fid, finding_label(fid), value) for fid, value in answers.items()],
         "answer_fields": [f"{fid}:{_reply_value(value)}" for fid, value in answers.items()],
     }
-    if step.done or "finish" in form or step.question is None:
+    # no stopping before every red flag has been answered
+    if step.done or step.question is None or ("finish" in form and step.can_stop):
         context |= {"stage": "result", "result": step.assessment.to_dict(), "done": step.done}
         return _page(request, "interview.html", context)
     context |= {
@@ -365,6 +366,7 @@ async def post_interview(request: Request) -> Response:
         "question": step.question,
         "number": step.asked + 1,
         "remaining": step.remaining - 1,
+        "can_stop": step.can_stop,
     }
     return _page(request, "interview.html", context)
 

@@ -54,6 +54,7 @@ async def post_interview(body: InterviewRequest) -> Response:
             "level": step.assessment.triage.level,
             "asked": step.asked,
             "remaining": step.remaining,
+            "can_stop": step.can_stop,
             "assessment": step.assessment.to_dict() if step.done else None,
         }
     )
