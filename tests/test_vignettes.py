@@ -79,3 +79,35 @@ def test_bad_vignette_files_are_named_clearly(tmp_path: Path, content: str, mess
     f.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message):
         load_cases(f)
+
+
+SCOPE = FRESH / "scope"
+
+
+def test_out_of_scope_and_general_emergencies_hold() -> None:
+    """68 cases written apart from charley (48 in lay words, 20 as a clinician's
+    notes): complaints that are not muscle problems, general emergencies, and
+    muscle problems near the boundary. None may be under-triaged; what the
+    writer marked out of scope is said to be out of scope, with no muscle kind."""
+    import json
+
+    from charley import assess
+
+    rows = [
+        json.loads(line)
+        for f in sorted(SCOPE.glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(rows) >= 55
+    result = score([c for f in sorted(SCOPE.glob("*.jsonl")) for c in load_cases(f)])
+    under = sorted(o.case.id for o in result.outcomes if o.under)
+    assert under == [], f"under-triaged: {under}"
+    assert result.rate("acceptable") >= 0.95
+    agree = 0
+    for row in rows:
+        answer = assess(row["text"])
+        agree += answer.in_scope == row["in_scope"]
+        if not answer.in_scope:
+            assert answer.kinds == () and answer.triage.level != "self_care", row["id"]
+    assert agree >= 0.95 * len(rows)

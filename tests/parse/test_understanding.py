@@ -978,3 +978,34 @@ def test_a_red_flag_told_as_long_past_does_not_raise_the_level(text: str) -> Non
 def test_a_head_said_to_be_fine_answers_the_headache_question() -> None:
     found = parse("neck locked up after painting the ceiling; no temperature, head's fine, no rash")
     assert ("sign.headache", "absent") in {(f.id, f.state) for f in found.items}
+
+
+@pytest.mark.parametrize(
+    ("text", "finding", "value"),
+    [
+        ("55F c/o SOB, SpO2 89% on air, RR 28", "vital.spo2", 89.0),
+        ("55F c/o SOB, SpO2 89% on air, RR 28", "vital.resp_rate", 28.0),
+        ("32M bilat thigh pain post spin class, CK 24,000", "lab.ck", 24000.0),
+        ("hand spasms post thyroidectomy, corrected Ca 1.82", "lab.calcium", 1.82),
+    ],
+)
+def test_a_clinicians_vital_signs_and_labs_are_read(text: str, finding: str, value: float) -> None:
+    assert [f.value for f in parse(text).items if f.id == finding] == [value]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("67F c/o CP radiating to L arm", "sign.chest_pain"),
+        ("c/o SOB since this AM", "sign.breathing_difficulty"),
+        ("brief LOC after the cramp", "sign.consciousness_change"),
+        ("n/v since yesterday and calves cramping", "sign.vomiting"),
+    ],
+)
+def test_a_clinicians_shorthand_is_read(text: str, finding: str) -> None:
+    assert finding in present(text)
+
+
+def test_a_history_of_is_history() -> None:
+    found = parse("h/o DVT 2015, now night cramps in both calves")
+    assert ("condition.dvt", "history") in {(f.id, f.context) for f in found.items}

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-# words (with text-speak such as "2nite" or "b4" kept whole), numbers, sentence ends, commas
+# words (with text-speak such as "2nite" or "b4" kept whole, and a clinician's
+# "c/o", "h/o", "n/v" as one word), numbers, sentence ends, commas
 WORD = re.compile(
-    r"[a-z_]+(?:'[a-z]+|(?<=in)')?(?:\d[a-z\d]*)?|\d+[a-z][a-z\d]*|\d+(?:\.\d+)?|[.!?;:\n]|,"
+    r"\b[a-z]/[a-z]\b|[a-z_]+(?:'[a-z]+|(?<=in)')?(?:\d[a-z\d]*)?|\d+[a-z][a-z\d]*"
+    r"|\d+(?:\.\d+)?|[.!?;:\n]|,"
 )
 BOUNDARY = frozenset({".", "!", "?", ";", ":", "\n"})
 GAP = "*"

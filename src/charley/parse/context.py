@@ -79,11 +79,8 @@ def read_context(
             # a phrase can be a word of a class and a cue at once: "arms
             # feel normal" says the arms are fine and sets them apart
             phrases.extend((m, p) for p in found)
-            # a negated list holds findings ("no swelling, redness or warmth");
-            # a word of a class alone ("without a drink and…") does not extend it
-            if any(p[0] == "finding" for p in found):
-                for a in m.anchors:
-                    member[a] = True
+            for a in m.anchors:
+                member[a] = True
         for kind, category, how in m.payloads:
             if kind == "cue" and category != "pseudo":
                 direction, _, only = how.partition(":")

@@ -77,6 +77,7 @@ class Grammar:
     age: tuple[Lazy, ...]
     pregnancy: tuple[Lazy, ...]
     pregnancy_opening: Lazy
+    vitals: tuple[tuple[str, Lazy], ...]
     pregnancy_words: tuple[str, ...]
     temperature: tuple[Lazy, ...]
     severity: Lazy
@@ -176,6 +177,34 @@ def _build_grammar(language: Language) -> Grammar:
                 r"\b(?:temperature|temp|fever|thermometer)(?:'s|\s+is|\s+was|\s+has)?"
                 r"(?:\s+(?:of|been|at|around|reads?|says|said|showed|shows|up to|gone up to|hit))*"
                 r"\s*(\d{2,3}(?:\.\d+)?)()"
+            ),
+        ),
+        # a clinician's note: "SpO2 89% RA", "RR 28", "CK 24,000", "corrected Ca 1.82"
+        vitals=(
+            (
+                "vital.spo2",
+                Lazy(
+                    r"\b(?:spo2|sp02|o2 sats?|sats?|saturations?|oxygen saturation)"
+                    r"\s*(?:of|is|was|at|:)?\s*(\d{2,3})\s*%"
+                ),
+            ),
+            (
+                "vital.resp_rate",
+                Lazy(r"\b(?:rr|resp rate|respiratory rate|resps)\s*(?:of|is|was|:)?\s*(\d{1,2})\b"),
+            ),
+            (
+                "lab.ck",
+                Lazy(
+                    r"\b(?:ck|cpk|creatine kinase)\s*(?:of|is|was|:|>)?"
+                    r"\s*(\d{1,3}(?:,\d{3})+|\d+)\b"
+                ),
+            ),
+            (
+                "lab.calcium",
+                Lazy(
+                    r"\b(?:corrected |adjusted |adj )?(?:ca|calcium)"
+                    r"\s*(?:of|is|was|:)?\s*(\d\.\d{1,2})\b"
+                ),
             ),
         ),
         # "8/10", "8 out of 10", "a nine out of ten"
@@ -303,6 +332,9 @@ def extract(text: str, language: Language) -> tuple[list[Quantity], str]:
             n = _number(g, m.group(1))
             if n is not None:
                 take("pregnancy.weeks", n * (4.3 if m.group(2).startswith("month") else 1), m)
+    for finding, pattern in g.vitals if digits else ():
+        for m in list(pattern.finditer(text)):
+            take(finding, float(m.group(1).replace(",", "")), m)
     for pattern in g.temperature if digits else ():
         for m in list(pattern.finditer(text)):
             t = float(m.group(1))
