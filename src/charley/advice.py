@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from charley.assessment import Advice, CauseAnswer, Cited, KindAnswer, See
 from charley.knowledge import KnowledgeBase
-from charley.knowledge.compile import SCOPE_OUT
+from charley.knowledge.base import SCOPE_OUT
 from charley.knowledge.conditions import Facts, supporting
 from charley.knowledge.schema import Citation, Fact
 from charley.triage import TriageResult

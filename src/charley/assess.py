@@ -15,7 +15,7 @@ from charley.assessment import Assessment, Question, Reason, TriageAnswer
 from charley.errors import InputError, UnknownFindingError
 from charley.findings import Findings
 from charley.knowledge import KnowledgeBase, load_knowledge
-from charley.knowledge.compile import SCOPE_OUT
+from charley.knowledge.base import SCOPE_OUT
 from charley.knowledge.conditions import Facts, evaluate
 from charley.parse import parse
 from charley.triage import RANK, Open, TriageResult, facts_for, triage

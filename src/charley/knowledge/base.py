@@ -18,6 +18,9 @@ from charley.knowledge.schema import (
 )
 from charley.knowledge.tolerance import Tolerance
 
+# the pseudo finding an answer carries when the description is out of scope
+SCOPE_OUT = "scope.out"
+
 
 @dataclass(frozen=True)
 class KnowledgeBase:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from charley.errors import KnowledgeError
-from charley.knowledge.base import KnowledgeBase
+from charley.knowledge.base import SCOPE_OUT, KnowledgeBase
 from charley.knowledge.conditions import Cond, Screen, compile_condition, leaves
 from charley.knowledge.lexicon import Lexicon, Payload, normalise, tokenize
 from charley.knowledge.schema import (
@@ -91,10 +91,6 @@ def validate_files(docs: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise KnowledgeError(problems)
     return out
-
-
-# the pseudo finding an answer carries when the description is out of scope
-SCOPE_OUT = "scope.out"
 
 
 def profile_sections(profile: Profile) -> dict[str, tuple[Fact, ...]]:

@@ -93,10 +93,13 @@ class Grammar:
     # anchors: a pattern runs only when one search finds what it cannot match without
     has_per_period: re.Pattern[str]  # "a week", "per night": what `frequency` ends with
     has_unit: re.Pattern[str]  # a unit word: what `duration` needs
-    activity: Lazy  # "sat for": a length right after this is the activity's
+    # "sat for": a length right after this is the activity's. Words and phrases
+    # as sets, not a regex: compiling a big alternation costs a start-up.
+    activity: frozenset[str]
+    activity_phrases: tuple[str, ...]
     ambient: Lazy  # "in 35 degrees": the weather, not the body
     hot_weather: float  # degrees Celsius of weather that count as heat
-    episode_word: Lazy  # "cramp", "it": a length after this is the episode's
+    episode_word: frozenset[str]  # "cramp", "it": a length after this is the episode's
 
 
 _GRAMMARS: dict[int, tuple[Language, Grammar]] = {}
@@ -240,8 +243,9 @@ def _build_grammar(language: Language) -> Grammar:
         has_unit=re.compile(unit_words),
         hot_weather=language.hot_weather_celsius,
         ambient=_words(language.ambient_words, r"\s*$"),
-        activity=_words(language.activities, r"\b"),
-        episode_word=_words(language.episode_words, r"\b"),
+        activity=frozenset(w for w in language.activities if " " not in w),
+        activity_phrases=tuple(w for w in language.activities if " " in w),
+        episode_word=frozenset(language.episode_words),
     )
 
 
@@ -274,6 +278,7 @@ def _blank(text: str, start: int, end: int, mark: str = "") -> str:
 
 
 ACTIVITY_REACH = 50  # characters before a length in which an activity claims it
+_A_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 # "two hours mowing", "ten minutes of a match", "forty minutes into my run",
@@ -287,16 +292,22 @@ def _activity_length(g: Grammar, text: str, start: int, end: int | None = None) 
     episode or sentence end between the activity and the length?"""
     if end is not None:
         doing = _DOING_AFTER.match(text, end)
-        if doing and g.episode_word.fullmatch(doing.group(2)) is None:
+        if doing and doing.group(2) not in g.episode_word:
             word = doing.group(2)
-            if doing.group(1) or word.endswith("ing") or g.activity.fullmatch(word):
+            if doing.group(1) or word.endswith("ing") or word in g.activity:
                 return True
     before = text[max(0, start - ACTIVITY_REACH) : start]
-    ends = [m.end() for m in g.activity.finditer(before)]
+    ends = [m.end() for m in _A_WORD.finditer(before) if m.group(0) in g.activity]
+    for phrase in g.activity_phrases:
+        at = before.rfind(phrase)
+        if at >= 0 and (at == 0 or not before[at - 1].isalnum()):
+            ends.append(at + len(phrase))
     if not ends:
         return False
-    between = before[ends[-1] :]
-    return not any(ch in ".!?;" for ch in between) and g.episode_word.search(between) is None
+    between = before[max(ends) :]
+    return not any(ch in ".!?;" for ch in between) and not any(
+        m.group(0) in g.episode_word for m in _A_WORD.finditer(between)
+    )
 
 
 def _clock_spans(text: str, numbers: dict[str, float]) -> list[Span]:
