@@ -62,6 +62,20 @@ def test_scoring_counts_under_and_over_triage(tmp_path: Path) -> None:
     assert len(result.failing) == 2
 
 
+def test_a_case_with_no_muscle_kind_is_right_only_when_none_is_shown(tmp_path: Path) -> None:
+    f = tmp_path / "cases.jsonl"
+    f.write_text(
+        '{"id": "A", "text": "I have had a sore throat for three days.", "triage": "consultation",'
+        ' "acceptable": ["consultation"], "kinds_ok": [], "in_scope": false}\n'
+        '{"id": "B", "text": "My calf cramped for a minute and eased.", "triage": "self_care",'
+        ' "acceptable": ["self_care"], "kinds_ok": [], "in_scope": false}\n',
+        encoding="utf-8",
+    )
+    result = score(load_cases(f))
+    assert [o.kind_at_3 for o in result.outcomes] == [True, False]
+    assert [o.scope_agrees for o in result.outcomes] == [True, False]
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -89,25 +103,13 @@ def test_out_of_scope_and_general_emergencies_hold() -> None:
     notes): complaints that are not muscle problems, general emergencies, and
     muscle problems near the boundary. None may be under-triaged; what the
     writer marked out of scope is said to be out of scope, with no muscle kind."""
-    import json
-
-    from charley import assess
-
-    rows = [
-        json.loads(line)
-        for f in sorted(SCOPE.glob("*.jsonl"))
-        for line in f.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    assert len(rows) >= 55
     result = score([c for f in sorted(SCOPE.glob("*.jsonl")) for c in load_cases(f)])
+    assert len(result.outcomes) >= 55
+    assert all(o.case.in_scope is not None for o in result.outcomes)
     under = sorted(o.case.id for o in result.outcomes if o.under)
     assert under == [], f"under-triaged: {under}"
     assert result.rate("acceptable") >= 0.95
-    agree = 0
-    for row in rows:
-        answer = assess(row["text"])
-        agree += answer.in_scope == row["in_scope"]
-        if not answer.in_scope:
-            assert answer.kinds == () and answer.triage.level != "self_care", row["id"]
-    assert agree >= 0.95 * len(rows)
+    assert result.rate("scope_agrees") >= 0.95
+    for o in result.outcomes:
+        if not o.in_scope:
+            assert o.kinds == () and o.level != "self_care", o.case.id

@@ -30,6 +30,7 @@ class Case:
     acceptable: tuple[str, ...]
     kinds_ok: tuple[str, ...]
     style: str = ""
+    in_scope: bool | None = None  # the writer's call, where the file gives one
 
     @property
     def half(self) -> str:
@@ -44,6 +45,7 @@ class Outcome:
     case: Case
     level: str
     kinds: tuple[str, ...]
+    in_scope: bool = True
 
     @property
     def exact(self) -> bool:
@@ -62,11 +64,20 @@ class Outcome:
         return RANK[self.level] > max(RANK[lv] for lv in self.case.acceptable)
 
     @property
+    def scope_agrees(self) -> bool:
+        """charley's in-scope call matches the writer's (True where the writer made none)."""
+        return self.case.in_scope is None or self.in_scope == self.case.in_scope
+
+    @property
     def kind_at_1(self) -> bool:
+        if not self.case.kinds_ok:  # no muscle kind applies: right when none is shown
+            return not self.kinds
         return bool(self.kinds) and self.kinds[0] in self.case.kinds_ok
 
     @property
     def kind_at_3(self) -> bool:
+        if not self.case.kinds_ok:
+            return not self.kinds
         return any(k in self.case.kinds_ok for k in self.kinds[:3])
 
 
@@ -121,6 +132,7 @@ def load_cases(path: Path) -> list[Case]:
                 tuple(row["acceptable"]),
                 tuple(row["kinds_ok"]),
                 str(row.get("style", "")),
+                row["in_scope"] if isinstance(row.get("in_scope"), bool) else None,
             )
         )
     if not cases:
@@ -133,5 +145,5 @@ def score(cases: list[Case], *, kb: KnowledgeBase | None = None) -> Score:
     outcomes = []
     for case in cases:
         a = assess(case.text, kb=kb)
-        outcomes.append(Outcome(case, a.triage.level, tuple(k.id for k in a.kinds)))
+        outcomes.append(Outcome(case, a.triage.level, tuple(k.id for k in a.kinds), a.in_scope))
     return Score(tuple(outcomes))

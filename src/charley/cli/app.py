@@ -161,8 +161,9 @@ def bench_vignettes(
     """Score charley on clinical vignettes and list each failing case.
 
     Prints exact-level accuracy, acceptable rate, under- and over-triage
-    counts, kind@1 and kind@3, overall and by writing style. Exits 1 if any
-    case is under-triaged.
+    counts, kind@1 and kind@3, overall and by writing style, and, where the
+    file says whether a case is a muscle problem (`in_scope`), how often
+    charley agrees. Exits 1 if any case is under-triaged.
 
     Example: charley bench vignettes ../shared/vignettes/dev.jsonl ../shared/vignettes/dev2.jsonl
     """
@@ -187,6 +188,10 @@ def bench_vignettes(
     print(f"over-triage:     {result.count('over')}")
     print(f"kind@1:          {result.rate('kind_at_1'):6.1%}")
     print(f"kind@3:          {result.rate('kind_at_3'):6.1%}")
+    judged = [o for o in result.outcomes if o.case.in_scope is not None]
+    if judged:
+        agree = sum(o.scope_agrees for o in judged)
+        print(f"in scope as the writer said: {agree} of {len(judged)}")
     styles = result.by_style()
     if len(styles) > 1:
         print(f"{'style':16} {'n':>3} {'acceptable':>10} {'under':>5} {'over':>4} {'kind@3':>7}")
