@@ -100,6 +100,27 @@ def test_a_calf_cramp_is_not_asked_about_rashes_or_the_jaw() -> None:
     assert len(asked) < 20
 
 
+def _interview(text: str | None, yes: set[str]) -> tuple[list[str], str]:
+    """Answer every question: yes to the findings in `yes`, no to the rest."""
+    answers: dict[str, bool | None] = {}
+    while True:
+        step = next_step(text=text, answers=answers)
+        if step.done or step.question is None:
+            return list(answers), step.assessment.triage.level
+        answers[step.question.id] = step.question.id in yes
+
+
+def test_with_no_description_it_asks_what_and_where_before_the_place_questions() -> None:
+    asked, level = _interview(None, {"symptom.cramp", "site.leg", "sign.swelling"})
+    assert asked.index("symptom.cramp") < asked.index("site.leg") < asked.index("sign.swelling")
+    assert level == "consultation_24"  # a swollen, cramping leg is not sent home
+
+
+def test_a_place_already_given_is_not_asked() -> None:
+    asked, _ = _interview("my back keeps going into spasm", set())
+    assert not {"site.leg", "site.arm", "site.back", "site.neck"} & set(asked)
+
+
 @pytest.mark.parametrize(
     ("typed", "reply"),
     [

@@ -112,7 +112,11 @@ def next_step(
         q
         for q in _order(kb, assessment, facts)
         if q not in known
-        and (q in kb.triage.red_flags or _could_change(kb, findings, q, assessment))
+        and (
+            q in kb.triage.red_flags
+            or q in kb.triage.orienting
+            or _could_change(kb, findings, q, assessment)
+        )
     ]
     if assessment.triage.level in STOP_LEVELS or not todo:
         return Step(True, assessment, None, len(answers), 0, True)

@@ -216,9 +216,12 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
             if leaf not in known:
                 problems.append(f"triage.interview_when.{fid}: unknown finding {leaf!r}")
         asked_when[fid] = cond
-    for fid in triage.red_flags:
-        if fid not in triage.interview_order:
-            problems.append(f"triage.red_flags: {fid!r} is not in the interview order")
+    for name, ids in (("red_flags", triage.red_flags), ("orienting", triage.orienting)):
+        problems.extend(
+            f"triage.{name}: {fid!r} is not in the interview order"
+            for fid in ids
+            if fid not in triage.interview_order
+        )
     if triage.unsure is not None:
         check_citations("triage.unsure", triage.unsure.citations)
     scope = tuple(

@@ -318,6 +318,8 @@ class Triage:
     interview_when: dict[str, Any] = field(default_factory=dict)
     # answered before the interview can stop; "don't know" holds the level
     red_flags: tuple[str, ...] = ()
+    # what the trouble is and where: asked while unknown, whatever the level
+    orienting: tuple[str, ...] = ()
     unsure: OpenQuestion | None = None
 
 
