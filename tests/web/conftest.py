@@ -18,9 +18,23 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import BrowserContext, Page, Route, ViewportSize, sync_playwright
 
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WAIT_MS = 15_000
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 POLL_TRIES = 300
 POLL_PAUSE = 0.1
 
@@ -117,3 +131,48 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield Server(url=url, db=db, token=token, log=log)
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
+    """Chromium with a fresh user data dir, headless."""
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=LAUNCH_ARGS,
+            viewport=DESKTOP,
+        )
+        ctx.set_default_timeout(WAIT_MS)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, server: Server) -> Iterator[Page]:
+    """A new tab that refuses every request to a host other than charley's, and
+    fails the test at its end if one was made."""
+    context.clear_cookies()
+    tab = context.new_page()
+    tab.set_viewport_size(DESKTOP)
+    own = urlsplit(server.url).netloc
+    elsewhere: list[str] = []
+
+    def guard(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and urlsplit(url).netloc != own:
+            elsewhere.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    tab.route("**/*", guard)
+    try:
+        yield tab
+    finally:
+        tab.close()
+    assert elsewhere == [], f"requests to other hosts: {elsewhere}"

@@ -1,94 +1,24 @@
-"""The web page in a real browser: Debian's Chromium driven by Playwright, against
-a real `charley serve` (see conftest.py).
-
-Never `playwright install`: the browser is /usr/bin/chromium (`make browser`).
-Every wait is bounded; nothing here reaches the network beyond the loopback server.
-"""
+"""The web page in a real browser (tests/web/browser.py says how)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from pathlib import Path
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import BrowserContext, Page, ViewportSize, expect, sync_playwright
-
+from tests.web.browser import (
+    CRAMP,
+    DESKTOP,
+    EMERGENCY,
+    PHONE,
+    WAIT_MS,
+    assert_accessible,
+    describe,
+    log_in,
+    needs_chromium,
+    no_horizontal_scroll,
+)
 from tests.web.conftest import Server
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WAIT_MS = 15_000
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-PHONE: ViewportSize = {"width": 375, "height": 812}
-CRAMP = "My left calf cramped at 3am for two minutes and eased when I stretched it."
-EMERGENCY = re.compile(r"Call emergency services now|Go to an emergency department now")
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no /usr/bin/chromium (run `make browser`)"
-)
-
-
-@pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrowserContext]:
-    """Chromium with a fresh user data dir, headless."""
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=LAUNCH_ARGS,
-            viewport=DESKTOP,
-        )
-        ctx.set_default_timeout(WAIT_MS)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
-    context.clear_cookies()
-    tab = context.new_page()
-    tab.set_viewport_size(DESKTOP)
-    try:
-        yield tab
-    finally:
-        tab.close()
-
-
-def describe(page: Page, server: Server, text: str = CRAMP) -> None:
-    page.goto(f"{server.url}/")
-    page.get_by_label("Describe the cramp, spasm or twitch in your own words").fill(text)
-    page.get_by_role("button", name="Check it").click()
-    page.wait_for_url(f"{server.url}/")
-    expect(page.locator(".banner")).to_be_visible()
-
-
-def log_in(page: Page, server: Server) -> None:
-    page.goto(f"{server.url}/diary")
-    page.get_by_label("Your diary token").fill(server.token)
-    page.get_by_role("button", name="Open my diary").click()
-    expect(page.get_by_role("heading", name="Log an episode")).to_be_visible()
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    return bool(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth <= window.innerWidth"
-            " && document.body.scrollWidth <= window.innerWidth"
-        )
-    )
+pytestmark = needs_chromium
 
 
 def test_describe_shows_level_kind_and_a_quoted_source(page: Page, server: Server) -> None:
@@ -239,3 +169,27 @@ def test_the_server_log_holds_no_symptoms_and_no_token(server: Server) -> None:
     assert server.token not in log
     for words in ("calf cramped", "thigh cramp", "water pill", "stretched", "chest pain"):
         assert words not in log
+
+
+def test_every_page_state_has_no_wcag_a_or_aa_violation(page: Page, server: Server) -> None:
+    for size in (DESKTOP, PHONE):
+        page.context.clear_cookies()
+        page.set_viewport_size(size)
+        page.goto(f"{server.url}/")
+        assert_accessible(page)
+        describe(page, server)
+        assert_accessible(page)
+        describe(page, server, "crushing chest pain and my arm is cramping")
+        assert_accessible(page)
+        describe(page, server, "I have had a sore throat for three days")
+        assert_accessible(page)
+        page.goto(f"{server.url}/interview")
+        assert_accessible(page)
+        page.get_by_role("button", name="Start the questions").click()
+        assert_accessible(page)
+        page.get_by_role("button", name="Yes", exact=True).click()
+        assert_accessible(page)
+        page.goto(f"{server.url}/diary")
+        assert_accessible(page)
+        log_in(page, server)
+        assert_accessible(page)

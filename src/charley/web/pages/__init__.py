@@ -1,0 +1,50 @@
+"""The web page: describe a spasm or answer questions, see the answer with its
+sources, and keep the diary.
+
+Server-rendered with Jinja2 and plain HTML forms, so every page works without
+JavaScript; a small vendored script (static/charley.js) only adds a character
+count and moves focus to a new answer. No build step.
+
+    GET  /                      describe it in words
+    POST /                      ... and see the answer on the same page
+    GET  /interview             start the questions (a description is optional)
+    POST /interview             one yes / no / don't-know question a page; stateless
+    GET  /diary                 patterns, chart, recent episodes, a form to log one
+    POST /diary/login           keep the person's token in an HttpOnly cookie
+    POST /diary/logout          forget it
+    POST /diary/log             save an episode with its assessment
+    GET  /diary/episodes/{id}   one saved episode and its assessment
+    /static/...                 the style sheet and the script
+
+Bad form input gets the page back with a clear message and status 422, and
+changes nothing. Nothing here logs what a person typed, and the token is
+never written into a page.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from charley.web.pages.common import HERE
+from charley.web.pages.describe import index, post_index
+from charley.web.pages.diary import diary_page, episode_page, log_episode, login, logout
+from charley.web.pages.interview import interview, post_interview
+
+
+def install(app: FastAPI) -> None:
+    """Add the page's routes and its static files to `app`."""
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    routes = (
+        ("/", index, ["GET"]),
+        ("/", post_index, ["POST"]),
+        ("/interview", interview, ["GET"]),
+        ("/interview", post_interview, ["POST"]),
+        ("/diary", diary_page, ["GET"]),
+        ("/diary/login", login, ["POST"]),
+        ("/diary/logout", logout, ["POST"]),
+        ("/diary/log", log_episode, ["POST"]),
+        ("/diary/episodes/{episode_id}", episode_page, ["GET"]),
+    )
+    for path, endpoint, methods in routes:
+        app.add_route(path, endpoint, methods=methods, include_in_schema=False)
