@@ -118,9 +118,7 @@ def rank_causes(
             (f for f in kb.profile.causes if f.id not in taken), key=lambda f: -f.weight
         )
         for f in common[: MAX_CAUSES - len(chosen)]:
-            chosen.append(
-                CauseAnswer(f.id, f.label, f"{f.text} (A common cause.)", (), cite(kb, f.citations))
-            )
+            chosen.append(CauseAnswer(f.id, f.label, f.text, (), cite(kb, f.citations)))
     return tuple(chosen[:MAX_CAUSES])
 
 

@@ -31,18 +31,35 @@ def run_charley(*args: str | bytes, stdin: bytes = b"") -> subprocess.CompletedP
     )
 
 
-def test_assess_prints_a_readable_answer() -> None:
-    result = runner.invoke(app, ["assess", CRAMP])
+def test_assess_prints_a_short_care_card() -> None:
+    result = runner.invoke(app, ["assess", CRAMP], env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    assert "YOU CAN MANAGE THIS AT HOME" in result.stdout
-    assert "Ordinary muscle cramp" in result.stdout
-    assert "000_410a16a8c47bb9f5.txt" in result.stdout  # a cited source
+    out = result.stdout
+    assert "YOU CAN LOOK AFTER THIS AT HOME" in out
+    order = ["What to do now", "Whom to see", "Get help if", "What it could be"]
+    assert [out.index(h) for h in order] == sorted(out.index(h) for h in order)
+    assert "Ordinary muscle cramp" in out
+    # About 20 lines; no file names, codes or ids; the rest is one flag away.
+    assert len(out.splitlines()) <= 28
+    assert ".txt" not in out and "R25.2" not in out and "symptom.cramp" not in out
+    assert "add --full" in out
+
+
+def test_assess_full_shows_why_with_source_titles_codes_and_ids() -> None:
+    result = runner.invoke(app, ["assess", "--full", CRAMP], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Why charley says this" in out and "What may be behind it" in out
+    assert "How to prevent it" in out and "R25.2" in out and "[symptom.cramp]" in out
+    assert "(Muscle spasms, HealthGrades" in " ".join(out.split())  # a title, not a file
+    assert ".txt" not in out
 
 
 def test_assess_accepts_unquoted_words() -> None:
     result = runner.invoke(app, ["assess", "crushing", "chest", "pain", "and", "arm", "cramp"])
     assert result.exit_code == 0
-    assert "CALL EMERGENCY SERVICES NOW" in result.stdout
+    assert "CALL 999 NOW" in result.stdout
+    assert "What could change this answer" not in result.stdout  # nothing lowers an emergency
 
 
 def test_assess_json_is_the_contract() -> None:

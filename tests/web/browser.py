@@ -24,7 +24,7 @@ AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 PHONE: ViewportSize = {"width": 375, "height": 812}
 PHONE_SCREEN = 664  # the height of a phone's first screen below the browser's bars
 CRAMP = "My left calf cramped at 3am for two minutes and eased when I stretched it."
-EMERGENCY = re.compile(r"Call emergency services now|Go to an emergency department now")
+EMERGENCY = re.compile(r"Call \d+ now|Go to A&E now")
 # axe-core's tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

@@ -74,20 +74,45 @@ def test_a_description_gets_its_answer_on_the_same_page(site: Site) -> None:
     r = site.client.post("/", data={"text": CRAMP})
     assert r.status_code == 200
     page = r.text
-    assert 'role="status"' in page and "You can look after this at home" in page
-    assert "Ordinary muscle cramp" in page and "R25.2" in page
-    assert "<blockquote>" in page and "000_410a16a8c47bb9f5.txt" in page
-    for heading in (
-        "Why",
-        "What it most likely is",
-        "What to do now",
-        "How to prevent it",
-        "Whom to see",
-        "What charley understood",
-    ):
-        assert f">{heading}</h2>" in page
+    assert 'role="status"' in page
+    assert '<h1 class="banner-head" id="result-title">You can look after this at home</h1>' in page
+    assert "Ordinary muscle cramp" in page
     assert "not a diagnosis" in page.lower()
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_the_answer_is_a_care_card_in_the_order_people_need_it(site: Site) -> None:
+    page = site.client.post("/", data={"text": CRAMP}).text
+    order = [
+        "You can look after this at home</h1>",
+        ">What to do now</h2>",
+        ">Whom to see</h2>",
+        ">Get help if</h2>",
+        ">What it could be</h2>",
+        "<summary>What may be behind it</summary>",
+        "<summary>How to prevent it</summary>",
+        "<summary>Why charley says this</summary>",
+    ]
+    places = [page.index(part) for part in order]
+    assert places == sorted(places)
+    # Quotes and their sources are folded into "Why", by title, never by file name.
+    why = page[page.index("<summary>Why charley says this</summary>") :]
+    assert "<blockquote>" in why and "<blockquote>" not in page[: places[-1]]
+    assert "<cite>Muscle spasms</cite>" in why
+    assert ".txt" not in page
+    # Codes and ids are for clinicians; a common cause is not labelled five times.
+    assert "R25.2" not in page and "symptom.cramp" not in page
+    assert "(A common cause.)" not in page
+    # Only three steps first; the rest one click away.
+    do_now = page[page.index(">What to do now</h2>") : page.index(">Whom to see</h2>")]
+    first = do_now[: do_now.index("<details")]
+    assert first.count("<li>") == 3 and "more things that can help</summary>" in do_now
+
+
+def test_the_clinician_view_shows_icd10_codes_and_finding_ids(site: Site) -> None:
+    page = site.client.post("/", data={"text": CRAMP, "clinician": "1"}).text
+    assert "R25.2" in page and "<code>symptom.cramp</code>" in page
+    assert 'name="clinician" value="1" checked' in page
 
 
 def test_an_emergency_is_an_alert_in_words_not_only_colour(site: Site) -> None:
@@ -96,8 +121,37 @@ def test_an_emergency_is_an_alert_in_words_not_only_colour(site: Site) -> None:
     banner = re.search(r'<div class="banner level-(\w+)" role="(\w+)"', r.text)
     assert banner is not None
     assert banner.groups() == ("emergency_ambulance", "alert")
-    assert "Call emergency services now" in r.text
+    assert "Call 999 now</h1>" in r.text
     assert "Urgency 5 of 5" in r.text
+    # One action, one number: a link a phone can call.
+    assert (
+        r.text.count('href="tel:') == 1 and '<a class="call" href="tel:999">Call 999</a>' in r.text
+    )
+    card = r.text[: r.text.index("<summary>Why charley says this</summary>")]
+    assert "911" not in card and "112" not in card  # the quotes in "Why" may name them
+    assert ">While you wait</h2>" in r.text
+
+
+def test_the_emergency_number_is_a_setting(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARLEY_EMERGENCY_NUMBER", "112")
+    page = site.client.post("/", data={"text": "crushing chest pain and my arm cramps"}).text
+    assert "Call 112 now</h1>" in page and 'href="tel:112"' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("my thigh has been cramping for an hour and my pee is dark brown", "Go to A&amp;E now"),
+        ("my calf is swollen, red and warm and it cramps", "Get an appointment today"),
+        ("I have a sore throat", "Book an appointment"),
+    ],
+)
+def test_every_level_leads_with_its_instruction_and_no_call_link(
+    site: Site, text: str, heading: str
+) -> None:
+    page = site.client.post("/", data={"text": text}).text
+    assert f'id="result-title">{heading}</h1>' in page
+    assert 'href="tel:' not in page
 
 
 def test_user_text_is_escaped(site: Site) -> None:
@@ -163,7 +217,7 @@ def test_yes_to_a_red_flag_stops_with_the_emergency(site: Site) -> None:
     data = {"text": "my calf keeps cramping", "question": "sign.chest_pain", "reply": "yes"}
     r = site.client.post("/interview", data=data)
     assert r.status_code == 200
-    assert 'role="alert"' in r.text and "Call emergency services now" in r.text
+    assert 'role="alert"' in r.text and "Call 999 now" in r.text
     assert 'name="reply"' not in r.text
 
 

@@ -49,12 +49,20 @@ def assess(
     interview: Annotated[
         bool, typer.Option("--interview", help="Ask questions, even when input is piped.")
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Show everything: causes, prevention, why, every source, ICD-10 codes.",
+        ),
+    ] = False,
 ) -> None:
     """Assess a cramp, spasm or twitch described in words.
 
     With no text on a terminal, charley asks questions instead, the most
     urgent first. With no text and piped input, it reads the description
-    from standard input.
+    from standard input. The answer is a short care card; --full shows
+    why, with every source.
 
     Example: charley assess "my left calf cramped for 2 minutes last night, stretching helped"
     """
@@ -77,7 +85,7 @@ def assess(
     else:
         from charley.cli.render import render
 
-        render(result, Console())
+        render(result, Console(), full=full)
 
 
 def _interview(text: str | None):  # type: ignore[no-untyped-def]

@@ -90,6 +90,9 @@ def log(
     woke: Annotated[bool, typer.Option(help="It woke you up.")] = False,
     exercise: Annotated[bool, typer.Option(help="During or after exercise.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show the whole answer: why, sources, codes.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Record an episode in the diary, and show its assessment with the diary taken into account.
@@ -156,7 +159,7 @@ def log(
     from charley.cli.render import render
 
     assert assessor.result is not None  # set inside the saving transaction
-    render(assessor.result, console)
+    render(assessor.result, console, full=full)
 
 
 def history(

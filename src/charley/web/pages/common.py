@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from charley.card import care_card
 from charley.inputs import MAX_CHARS
 from charley.interview import Answer
 from charley.knowledge import load_knowledge
@@ -164,6 +165,7 @@ def number(value: float) -> str:
 
 
 templates.env.globals.update(
+    care_card=care_card,
     levels=LEVELS,
     finding_label=finding_label,
     source=source,

@@ -26,10 +26,17 @@ async def post_index(request: Request) -> Response:
     if form is None:
         return cross_site(request)
     text = field(form, "text", limit=10 * MAX_CHARS)
+    clinician = field(form, "clinician") == "1"
     try:
         words = clean_description(text)
     except InputError as exc:
-        context = {"nav": "check", "text": text, "error": sentence(str(exc))}
+        context = {
+            "nav": "check",
+            "text": text,
+            "error": sentence(str(exc)),
+            "clinician": clinician,
+        }
         return render(request, "index.html", context, 422)
     result = assess(words).to_dict()
-    return render(request, "index.html", {"nav": "check", "text": text, "result": result})
+    context = {"nav": "check", "text": text, "result": result, "clinician": clinician}
+    return render(request, "index.html", context)
