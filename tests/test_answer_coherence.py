@@ -20,6 +20,7 @@ WHILE_WAITING = {f.id for f in KB.profile.while_waiting}
 HOME_RELIEF = {f.id for f in KB.profile.relief}
 ORDINARY = set(KB.profile.ordinary_causes)
 EMERGENCY = ("emergency", "emergency_ambulance")
+SAFETY_NET_LEVEL = {f.id: str(f.level) for f in KB.profile.safety_net}
 CLOT_FORBIDDEN = {"massage", "gentle_stretch", "heat_for_tightness", "calf_stretch", "rest"}
 
 
@@ -32,6 +33,8 @@ def check(a: Assessment) -> None:
     else:
         assert a.safety_net, "every answer below the emergency levels ends with its safety net"
         assert all(s.citations for s in a.safety_net)
+        sends_to = [SAFETY_NET_LEVEL[s.id] for s in a.safety_net]
+        assert all(RANK[to] > RANK[level] for to in sends_to), "a safety net that raises the level"
     if RANK[level] >= RANK["consultation_24"]:
         assert not relief & HOME_RELIEF, "no home relief from 'within 24 hours' up"
         assert a.prevention == ()

@@ -11,7 +11,7 @@ from charley.assessment import Advice, CauseAnswer, Cited, KindAnswer, See
 from charley.knowledge import KnowledgeBase
 from charley.knowledge.base import SCOPE_OUT
 from charley.knowledge.conditions import Facts, supporting
-from charley.knowledge.schema import Citation, Fact
+from charley.knowledge.schema import LEVELS, Citation, Fact
 from charley.triage import TriageResult
 
 MAX_KINDS = 5
@@ -146,10 +146,11 @@ def safety_net(kb: KnowledgeBase, facts: Facts, level: str) -> tuple[Advice, ...
     if level in EMERGENCY_LEVELS:
         return ()
     general = SCOPE_OUT in facts.present  # out of scope: only the signs that hold for anyone
+    below = LEVELS.index(level)  # an item is shown only where it would raise the level
     chosen = [
         f
         for f, _ in _matching(kb, "safety_net", kb.profile.safety_net, facts)
-        if not general or f.when is None
+        if (not general or f.when is None) and f.level is not None and LEVELS.index(f.level) > below
     ]
     chosen.sort(key=lambda f: f.weight, reverse=True)  # the emergency signs first
     return tuple(Advice(f.id, f.text, cite(kb, f.citations)) for f in chosen[:MAX_SAFETY_NET])

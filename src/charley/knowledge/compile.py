@@ -253,6 +253,10 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
                 add_cond(section, fact, fact.when, pseudo=True)
             elif section == "relief":
                 problems.append(f"{where}: relief must say for whom (when)")
+            if (section == "safety_net") != (fact.level is not None):
+                problems.append(
+                    f"{where}: a safety-net item, and only one, says where it sends (level)"
+                )
     for dis in profile.disagreements:
         check_citations(f"profile.disagreements.{dis.id}", dis.citations)
 

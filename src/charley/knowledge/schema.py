@@ -328,7 +328,9 @@ class Triage:
 class Fact:
     """A statement of the condition profile, in charley's words, with its sources.
 
-    ``when`` (optional) says for whom it applies; ``weight`` ranks it.
+    ``when`` (optional) says for whom it applies; ``weight`` ranks it. A
+    safety-net item's ``level`` is where its signs would send the person: it
+    is shown only on answers below that level.
     """
 
     id: str
@@ -338,6 +340,7 @@ class Fact:
     when: Any = None
     weight: int = 0
     examples: tuple[str, ...] = ()
+    level: Level | None = None
 
 
 @forbid_extra
