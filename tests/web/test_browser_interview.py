@@ -147,7 +147,8 @@ def test_the_final_answer_lists_no_question_already_answered(
         if page.get_by_role("button", name="No", exact=True).count() == 0:
             break
         asked.append(question(page))
-        reply(page, "No")
+        # "don't know" keeps a question open, so the answer would list it again
+        reply(page, "I don't know" if len(asked) % 2 else "No")
     else:
         pytest.fail("the interview never ended")
     expect(page.locator(".banner")).to_be_visible()
