@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from typer.testing import CliRunner
+
+from charley.cli.app import app
 from charley.errors import UnknownFindingError
 from charley.interview import UNCLEAR, next_step, read_reply
 from charley.triage import RANK
@@ -141,3 +145,27 @@ def test_replies_are_read(typed: str, reply: object) -> None:
 @pytest.mark.parametrize("typed", ["", "maybe", "sometimes", "idk what you mean"])
 def test_anything_else_is_asked_again(typed: str) -> None:
     assert read_reply(typed) is UNCLEAR
+
+
+# -- on the terminal: `charley assess --interview` ---------------------------------
+
+
+@pytest.mark.parametrize("replies", ["n\n" * 40, "?\n" * 40, "n\n" * 9])
+def test_the_terminal_answer_does_not_ask_what_was_answered(replies: str) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["assess", "--interview", "--json"], input="my neck is stiff and sore\n" + replies
+    )
+    assert result.exit_code == 0, result.output
+    asked = [line.split(" (y / n")[0] for line in result.stderr.splitlines() if "(y / n" in line]
+    assert len(asked) >= 6
+    still_asked = [q["text"] for q in json.loads(result.stdout)["questions"]]
+    assert not set(still_asked) & set(asked)
+
+
+def test_the_terminal_shows_which_question_it_is() -> None:
+    result = CliRunner().invoke(
+        app, ["assess", "--interview", "--json"], input="my calf cramps\nn\nn\n"
+    )
+    assert "Question 1, about " in result.stderr
+    assert "Question 2, about " in result.stderr

@@ -3,6 +3,7 @@ escaping, bad forms, the token cookie, and that nothing private is logged."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from charley.diary.database import make_engine, migrate
 from charley.diary.people import add_person
+from charley.web.access_log import HideQueryStrings
 from charley.web.app import create_app
 
 CRAMP = "My left calf cramped at 3am for two minutes and eased when I stretched it."
@@ -203,81 +205,244 @@ def test_no_symptom_or_token_is_logged(site: Site, caplog: pytest.LogCaptureFixt
 
 # -- interview -----------------------------------------------------------------
 
+FLAGS = [
+    "sign.chest_pain",
+    "sign.breathing_difficulty",
+    "sign.consciousness_change",
+    "sign.face_droop",
+    "sign.cannot_move",
+    "sign.weakness_progressive",
+]
 
-def test_the_interview_asks_the_most_urgent_question_first(site: Site) -> None:
+
+def asked(page: str) -> str:
+    """The id of the question a page asks."""
+    found = re.search(r'name="question" value="([^"]+)"', page)
+    assert found is not None, "the page asks no question"
+    return found.group(1)
+
+
+def answer(site: Site, location: str, reply: str) -> str:
+    """Answer the question at `location` as a browser would; the next address."""
+    page = site.client.get(location)
+    assert page.status_code == 200
+    fields = dict(
+        re.findall(r'<input type="hidden" name="(text|question)" value="([^"]*)"', page.text)
+    )
+    carried = re.findall(r'<input type="hidden" name="a" value="([^"]+)"', page.text)
+    data = {**{k: html.unescape(v) for k, v in fields.items()}, "a": carried, "reply": reply}
+    r = site.client.post("/interview/question", data=data, follow_redirects=False)
+    assert r.status_code == 303
+    return str(r.headers["location"])
+
+
+def h1(page: str) -> str:
+    found = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    assert found is not None
+    return html.unescape(found.group(1).strip())
+
+
+def test_starting_the_interview_redirects_to_the_first_question(site: Site) -> None:
     assert site.client.get("/interview").status_code == 200
-    r = site.client.post("/interview", data={"text": "my calf keeps cramping"})
-    assert r.status_code == 200
-    assert "Question 1" in r.text
-    assert '<input type="hidden" name="question" value="sign.chest_pain">' in r.text
-    assert 'name="reply" value="yes"' in r.text and 'name="reply" value="unknown"' in r.text
-
-
-def test_yes_to_a_red_flag_stops_with_the_emergency(site: Site) -> None:
-    data = {"text": "my calf keeps cramping", "question": "sign.chest_pain", "reply": "yes"}
-    r = site.client.post("/interview", data=data)
-    assert r.status_code == 200
-    assert 'role="alert"' in r.text and "Call 999 now" in r.text
-    assert 'name="reply"' not in r.text
-
-
-def test_answers_travel_in_hidden_fields(site: Site) -> None:
     r = site.client.post(
-        "/interview",
-        data={"text": 'calf "><b>x</b>', "question": "sign.chest_pain", "reply": "no"},
+        "/interview", data={"text": "my calf keeps cramping"}, follow_redirects=False
     )
-    assert r.status_code == 200
-    assert "Question 2" in r.text
-    assert '<input type="hidden" name="answer" value="sign.chest_pain:no">' in r.text
-    assert 'value="calf &#34;&gt;&lt;b&gt;x&lt;/b&gt;"' in r.text
-    question = re.search(r'name="question" value="([^"]+)"', r.text)
-    assert question is not None and question.group(1) != "sign.chest_pain"
-    # Back: the last answer is dropped and its question asked again.
-    r = site.client.post(
-        "/interview", data={"text": "calf", "answer": "sign.chest_pain:no", "back": "1"}
+    assert r.status_code == 303
+    assert r.headers["location"] == "/interview/question?text=my+calf+keeps+cramping"
+    page = site.client.get(r.headers["location"])
+    assert page.status_code == 200
+    assert asked(page.text) == "sign.chest_pain"
+    # The question itself is the page's heading, inside the fieldset's legend.
+    assert h1(page.text) == "Do you have any chest pain, pressure or tightness?"
+    assert re.search(r"<legend><h1[^>]*>Do you have any chest pain", page.text)
+    assert "Question 1, about" in page.text and "<progress" in page.text
+    assert 'name="reply" value="yes"' in page.text and 'name="reply" value="unknown"' in page.text
+    # The same address gives the same page: a refresh asks the same question.
+    assert asked(site.client.get(r.headers["location"]).text) == "sign.chest_pain"
+
+
+def test_each_answer_redirects_to_an_address_that_holds_every_answer(site: Site) -> None:
+    first = "/interview/question?text=my+calf+keeps+cramping"
+    second = answer(site, first, "no")
+    assert second == first + "&a=sign.chest_pain%3Ano"
+    page = site.client.get(second).text
+    assert "Question 2, about" in page and asked(page) == "sign.breathing_difficulty"
+    # Back goes to the address of the question before, which asks it again.
+    assert f'class="back-link" href="{html.escape(first)}"' in page
+    third = answer(site, second, "unknown")
+    assert third == second + "&a=sign.breathing_difficulty%3Aunknown"
+
+
+def test_yes_to_a_red_flag_shows_the_emergency_with_nothing_asked_again(site: Site) -> None:
+    location = answer(site, "/interview/question?text=my+calf+keeps+cramping", "yes")
+    r = site.client.get(location, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/interview/result?")
+    page = site.client.get(r.headers["location"]).text
+    assert 'role="alert"' in page and "Call 999 now" in page
+    assert 'name="reply"' not in page
+    # The answer given is listed with a way to change it, and is not asked again.
+    assert "Do you have any chest pain, pressure or tightness?" in page.split("check-title")[-1]
+    shown = re.findall(r'<ul class="questions">(.*?)</ul>', page, re.S)
+    assert all("chest pain" not in block for block in shown)
+
+
+def test_the_description_is_escaped_in_the_page_and_the_address(site: Site) -> None:
+    r = site.client.post("/interview", data={"text": 'calf "><b>x</b>'}, follow_redirects=False)
+    page = site.client.get(r.headers["location"]).text
+    assert 'value="calf &#34;&gt;&lt;b&gt;x&lt;/b&gt;"' in page
+    assert "<b>x</b>" not in page
+
+
+def test_no_stopping_before_the_red_flags_are_answered(site: Site) -> None:
+    page = site.client.get("/interview/question?text=calf&a=sign.chest_pain:no").text
+    assert "Stop and show the answer now" not in page
+    r = site.client.get("/interview/result?text=calf&a=sign.chest_pain:no", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/interview/question?")
+    query = "&".join(f"a={f}:no" for f in FLAGS)
+    page = site.client.get(f"/interview/question?text=calf+cramp&{query}").text
+    assert "Stop and show the answer now" in page
+    page = site.client.get(f"/interview/result?text=calf+cramp&{query}").text
+    assert "You stopped before all questions were answered" in page
+    assert 'class="banner' in page
+
+
+def test_check_your_answers_lists_each_answer_with_a_change_link(site: Site) -> None:
+    query = "&".join(f"a={f}:no" for f in FLAGS[:3]) + "&a=sign.face_droop:unknown"
+    page = site.client.get(f"/interview/answers?text=calf+cramp&{query}").text
+    assert h1(page) == "Check your answers"
+    rows = re.findall(
+        r"<dt>(.*?)</dt>\s*<dd class=\"summary-answer\">(.*?)</dd>\s*"
+        r'<dd class="summary-change"><a href="([^"]+)">Change',
+        page,
     )
-    assert "Question 1" in r.text and 'value="sign.chest_pain"' in r.text
-    # No stopping before the red flags are answered: the next question comes instead.
-    r = site.client.post(
-        "/interview",
-        data={"text": "calf", "answer": "sign.chest_pain:no", "question": "x", "finish": "1"},
-    )
-    assert r.status_code == 200
-    assert "Stop and show the answer now" not in r.text
-    assert 'name="question"' in r.text
-    # Once every red flag is answered: stop early, the answer said to be incomplete.
-    flags = [
-        "sign.chest_pain",
-        "sign.breathing_difficulty",
-        "sign.consciousness_change",
-        "sign.face_droop",
-        "sign.cannot_move",
-        "sign.weakness_progressive",
+    assert [(html.unescape(q), a) for q, a, _ in rows][:2] == [
+        ("Do you have any chest pain, pressure or tightness?", "No"),
+        ("Are you short of breath or finding it hard to breathe?", "No"),
     ]
-    data = {"text": "calf cramp", "answer": [f"{f}:no" for f in flags]}
-    r = site.client.post("/interview", data=data)
-    assert "Stop and show the answer now" in r.text
-    r = site.client.post("/interview", data={**data, "question": "x", "finish": "1"})
-    assert "You stopped before all questions were answered" in r.text
-    assert 'class="banner' in r.text
+    assert rows[3][1] == "I don&#39;t know"
+    # "Change" asks that question again, every other answer kept.
+    change = html.unescape(rows[1][2])
+    assert change.endswith("&change=sign.breathing_difficulty")
+    again = site.client.get(change).text
+    assert asked(again) == "sign.breathing_difficulty"
+    assert "Your answer was: <strong>No</strong>" in again
+    assert again.count('name="a" value=') == 4
+    # Not every red flag is answered yet: no way to the answer, only onwards.
+    assert "Continue the questions" in page and "Stop and show the answer now" not in page
+
+
+def test_changing_an_answer_goes_on_from_there(site: Site) -> None:
+    answers = [f"{f}:no" for f in FLAGS]
+    data = {"text": "my calf keeps cramping", "a": answers, "question": "sign.chest_pain"}
+    r = site.client.post(
+        "/interview/question", data={**data, "reply": "unknown"}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    # The changed answer keeps its place; the others are kept.
+    assert "a=sign.chest_pain%3Aunknown&a=sign.breathing_difficulty%3Ano" in r.headers["location"]
+    page = site.client.get(r.headers["location"]).text
+    assert asked(page) not in FLAGS
+    # A yes to a red flag ends the questions: the answer is the emergency.
+    r = site.client.post("/interview/question", data={**data, "reply": "yes"})
+    assert r.status_code == 200 and "Call 999 now" in r.text
+
+
+def test_after_a_change_questions_that_no_longer_follow_are_dropped(site: Site) -> None:
+    # With no description, "yes" to the leg brings questions about the leg.
+    location = "/interview/question?" + "&".join(f"a={f}:no" for f in FLAGS)
+    while True:
+        page = site.client.get(location).text
+        qid = asked(page)
+        location = answer(site, location, "yes" if qid in ("symptom.cramp", "site.leg") else "no")
+        if qid == "sign.swelling":
+            break
+    assert "sign.swelling" in location
+    carried = [a.replace("%3A", ":") for a in re.findall(r"a=([^&]+)", location)]
+    data = {"a": carried, "question": "site.leg", "reply": "no"}
+    r = site.client.post("/interview/question", data=data, follow_redirects=False)
+    assert "site.leg%3Ano" in r.headers["location"]
+    assert "sign.swelling" not in r.headers["location"]
+
+
+@pytest.mark.parametrize("reply", ["no", "unknown"])
+def test_the_final_answer_does_not_ask_what_was_answered(site: Site, reply: str) -> None:
+    # "don't know" leaves every question open in the assessment: the page drops them
+    location = "/interview/question?text=my+neck+is+stiff+and+sore"
+    for _ in range(40):
+        r = site.client.get(location, follow_redirects=False)
+        if r.status_code == 303:
+            break
+        location = answer(site, location, reply)
+    else:
+        pytest.fail("the interview never ended")
+    page = site.client.get(r.headers["location"]).text
+    answered = re.findall(r"<dt>(.*?)</dt>", page)
+    assert len(answered) >= 3
+    shown = re.findall(r'<ul class="questions">(.*?)</ul>', page, re.S)
+    for question in answered:
+        assert all(question not in block for block in shown), question
+    assert "questions below" not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "a=sign.nonsense:yes",
+        "a=sign.chest_pain:perhaps",
+        "a=no-colon",
+        "text=" + "b" * 5001,
+        "a=sign.chest_pain:no&change=sign.fever",
+        "&".join(f"a=x{i}:no" for i in range(101)),
+    ],
+)
+@pytest.mark.parametrize("path", ["question", "answers", "result"])
+def test_a_bad_interview_address_is_a_clear_422(site: Site, path: str, query: str) -> None:
+    if "change" in query and path != "question":
+        query = "a=sign.chest_pain:maybe"
+    r = site.client.get(f"/interview/{path}?{query}")
+    assert r.status_code == 422
+    assert 'class="error" role="alert"' in r.text
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        {"answer": "sign.nonsense:yes"},
-        {"answer": "sign.chest_pain:perhaps"},
-        {"answer": "no-colon"},
+        {"a": "sign.nonsense:yes", "question": "sign.fever", "reply": "yes"},
+        {"a": "sign.chest_pain:perhaps", "question": "sign.fever", "reply": "yes"},
         {"question": "sign.chest_pain", "reply": "maybe"},
         {"question": "<b>nope</b>", "reply": "yes"},
-        {"text": "b" * 5001},
+        {"reply": "yes"},
+        {"text": "b" * 5001, "question": "sign.chest_pain", "reply": "yes"},
     ],
 )
 def test_a_bad_interview_form_is_a_clear_422(site: Site, data: dict[str, str]) -> None:
-    r = site.client.post("/interview", data=data)
+    r = site.client.post("/interview/question", data=data, follow_redirects=False)
     assert r.status_code == 422
     assert 'class="error" role="alert"' in r.text
     assert "<b>nope" not in r.text
+    r = site.client.post("/interview", data={"text": "b" * 5001}, follow_redirects=False)
+    assert r.status_code == 422 and 'class="error" role="alert"' in r.text
+
+
+def test_an_answer_from_another_site_is_refused(site: Site) -> None:
+    data = {"text": "calf", "question": "sign.chest_pain", "reply": "no"}
+    for path, form in (("/interview", {"text": "calf"}), ("/interview/question", data)):
+        r = site.client.post(path, data=form, headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403 and "Form refused" in r.text
+
+
+def test_the_access_log_keeps_no_query_string() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/interview/question?text=my+calf+hurts&a=x", "1.1", 200),
+        None,
+    )
+    HideQueryStrings().filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /interview/question HTTP/1.1" 200'
 
 
 # -- diary ---------------------------------------------------------------------

@@ -89,7 +89,10 @@ def assess(
 
 
 def _interview(text: str | None):  # type: ignore[no-untyped-def]
-    """Ask the questions of `charley.interview` one by one on the terminal."""
+    """Ask the questions of `charley.interview` one by one on the terminal.
+    The answer at the end never asks again what was already answered."""
+    from dataclasses import replace
+
     from charley.inputs import clean_description
     from charley.interview import UNCLEAR, next_step, read_reply
 
@@ -101,13 +104,16 @@ def _interview(text: str | None):  # type: ignore[no-untyped-def]
     answers: dict[str, bool | None] = {}
     while True:
         step = next_step(text=text, answers=answers)
+        left = tuple(q for q in step.assessment.questions if q.id not in answers)
         if step.done or step.question is None:
-            return step.assessment
+            return replace(step.assessment, questions=left)
+        number = f"Question {step.asked + 1}, about {step.remaining - 1} more after it"
+        console.print(f"[dim]{number}[/dim]" if step.remaining > 1 else "[dim]Last question[/dim]")
         console.print(f"[bold]{step.question.text}[/bold] [dim](y / n / ? for don't know)[/dim]")
         while True:
             line = sys.stdin.readline()
             if not line:  # the input has ended: answer with what is known
-                return step.assessment
+                return replace(step.assessment, questions=left)
             reply = read_reply(line)
             if reply is not UNCLEAR:
                 break

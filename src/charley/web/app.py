@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from charley import __version__
 from charley.web import handlers, pages
+from charley.web.access_log import hide_query_strings
 from charley.web.limits import BodyLimit
 from charley.web.routes import assess, episodes, health, knowledge
 from charley.web.settings import Settings
@@ -20,6 +21,7 @@ from charley.web.settings import Settings
 
 def create_app(db_url: str | None = None) -> FastAPI:
     settings = Settings.from_env(db_url)
+    hide_query_strings()  # the interview's addresses hold the description
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

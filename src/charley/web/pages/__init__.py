@@ -8,7 +8,11 @@ count and moves focus to a new answer. No build step.
     GET  /                      describe it in words
     POST /                      ... and see the answer on the same page
     GET  /interview             start the questions (a description is optional)
-    POST /interview             one yes / no / don't-know question a page; stateless
+    POST /interview             ... 303 to the first question
+    GET  /interview/question    one yes / no / don't-know question a page; stateless,
+    POST /interview/question    the state in the address (see pages/interview.py)
+    GET  /interview/answers     check your answers, each with a "Change" link
+    GET  /interview/result      the answer at the end of the questions
     GET  /diary                 patterns, chart, recent episodes, a form to log one
     POST /diary/login           keep the person's token in an HttpOnly cookie
     POST /diary/logout          forget it
@@ -29,7 +33,14 @@ from fastapi.staticfiles import StaticFiles
 from charley.web.pages.common import HERE
 from charley.web.pages.describe import index, post_index
 from charley.web.pages.diary import diary_page, episode_page, log_episode, login, logout
-from charley.web.pages.interview import interview, post_interview
+from charley.web.pages.interview import (
+    answers_page,
+    interview,
+    post_interview,
+    post_question,
+    question_page,
+    result_page,
+)
 
 
 def install(app: FastAPI) -> None:
@@ -40,6 +51,10 @@ def install(app: FastAPI) -> None:
         ("/", post_index, ["POST"]),
         ("/interview", interview, ["GET"]),
         ("/interview", post_interview, ["POST"]),
+        ("/interview/question", question_page, ["GET"]),
+        ("/interview/question", post_question, ["POST"]),
+        ("/interview/answers", answers_page, ["GET"]),
+        ("/interview/result", result_page, ["GET"]),
         ("/diary", diary_page, ["GET"]),
         ("/diary/login", login, ["POST"]),
         ("/diary/logout", logout, ["POST"]),
