@@ -4,10 +4,11 @@ fixture fails a test that reached any other host), and every page passes axe-cor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from tests.web.browser import PHONE, assert_accessible, needs_chromium
 from tests.web.conftest import Server
@@ -73,13 +74,20 @@ def test_an_unknown_page_is_a_page_with_a_link_home(page: Page, server: Server) 
     assert_accessible(page)
 
 
+def at_path(path: str) -> Callable[[Response], bool]:
+    def matches(response: Response) -> bool:
+        return urlsplit(response.url).path == path
+
+    return matches
+
+
 def test_favicon_is_an_image_from_charley(page: Page, server: Server) -> None:
     page.goto(f"{server.url}/")
     expect(page.locator('link[rel="icon"]')).to_have_attribute("href", "/static/favicon.svg")
     # Loaded and drawn as a browser does with an icon (the page's CSP allows
     # images from charley only), at both addresses.
     for address in ("/static/favicon.svg", "/favicon.ico"):
-        with page.expect_response(lambda r, a=address: urlsplit(r.url).path == a) as seen:
+        with page.expect_response(at_path(address)) as seen:
             width = page.evaluate(
                 """async (href) => {
                     const img = new Image();
