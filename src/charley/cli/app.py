@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
+from typer.core import TyperArgument, TyperCommand, TyperOption
 
+from charley import __version__
 from charley.cli import diary_commands, server_commands
 from charley.cli.output import EXIT_INPUT, error, to_json
 from charley.errors import CharleyError, InputError
+
+# Plain help (no boxes), and -h as well as --help on every command.
+HELP = {"rich_markup_mode": None, "context_settings": {"help_option_names": ["-h", "--help"]}}
 
 app = typer.Typer(
     name="charley",
@@ -19,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    **HELP,  # type: ignore[arg-type]
 )
 kb_app = typer.Typer(help="Check the knowledge base against its sources.", no_args_is_help=True)
 bench_app = typer.Typer(help="Measure how well charley does.", no_args_is_help=True)
@@ -26,6 +34,93 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(bench_app, name="bench")
 diary_commands.register(app)
 server_commands.register(app)
+
+
+class _Formatter(Protocol):
+    """What help formatting uses of Click's HelpFormatter (Typer ships its own Click)."""
+
+    def write(self, string: str) -> None: ...
+    def write_paragraph(self) -> None: ...
+    def write_dl(self, rows: list[tuple[str, str]]) -> None: ...
+    def section(self, name: str) -> AbstractContextManager[None]: ...
+
+
+class _Command(TyperCommand):
+    """A command whose --help reads as written: the docstring's lines kept (so an
+    example stays on one line), and arguments by name (NAME, [TEXT]...) with no
+    type hint such as <str>, which Typer adds; an option that takes a value and has
+    no metavar of its own is shown with its name, --minutes MINUTES."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperOption) and not param.is_flag and param.metavar is None:
+                param.metavar = (param.name or "value").upper()
+
+    def format_help_text(self, ctx: Any, formatter: _Formatter) -> None:
+        text = inspect.cleandoc(self.help or "")
+        if text:
+            formatter.write_paragraph()
+            for line in text.splitlines():
+                formatter.write(f"  {line}\n" if line else "\n")
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [_argument_name(p) for p in self.get_params(ctx) if _is_argument(p)]
+
+    def format_options(self, ctx: Any, formatter: _Formatter) -> None:
+        params = self.get_params(ctx)
+        arguments = [(_argument_name(p), _argument_help(p)) for p in params if _is_argument(p)]
+        options = [r for p in params if not _is_argument(p) and (r := p.get_help_record(ctx))]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _is_argument(param: Any) -> bool:
+    return isinstance(param, TyperArgument)
+
+
+def _argument_name(param: Any) -> str:
+    name = param.metavar or (param.name or "").upper()
+    if param.nargs != 1:
+        name += "..."
+    return name if param.required else f"[{name}]"
+
+
+def _argument_help(param: Any) -> str:
+    return str(getattr(param, "help", None) or "")
+
+
+def _use_plain_help(group: typer.Typer) -> None:
+    """Every command and group, however registered, formats its help the same way."""
+    for command in group.registered_commands:
+        command.cls = _Command
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _use_plain_help(sub.typer_instance)
+
+
+def _version(show: bool) -> None:
+    if show:
+        print(f"charley {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show charley's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """charley: a local-first muscle spasm checker, care guide and cramp diary.
+
+    Every command has -h / --help with an example. Nothing leaves your machine.
+    """
 
 
 def run(args: list[str]) -> None:
@@ -124,10 +219,12 @@ def _interview(text: str | None):  # type: ignore[no-untyped-def]
 @kb_app.command("check")
 def kb_check(
     sources: Annotated[
-        Path | None, typer.Option(help="Folder of the source articles, to check every quote.")
+        Path | None,
+        typer.Option(metavar="FOLDER", help="Folder of the source articles, to check every quote."),
     ] = None,
     triage: Annotated[
-        Path | None, typer.Option(help="TRIAGE.md, to check every policy row has a rule.")
+        Path | None,
+        typer.Option(metavar="FILE", help="TRIAGE.md, to check every policy row has a rule."),
     ] = None,
 ) -> None:
     """Validate the knowledge base; with --sources, check every quote is verbatim.
@@ -163,7 +260,9 @@ def kb_check(
 
 @bench_app.command("vignettes")
 def bench_vignettes(
-    files: Annotated[list[Path], typer.Argument(help="One or more JSON-lines vignette files.")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="One or more JSON-lines vignette files.")
+    ],
     half: Annotated[
         str,
         typer.Option(
@@ -224,5 +323,7 @@ def bench_vignettes(
     if result.count("under"):
         raise typer.Exit(1)
 
+
+_use_plain_help(app)
 
 __all__ = ["EXIT_INPUT", "app", "run"]

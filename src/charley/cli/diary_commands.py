@@ -21,7 +21,9 @@ from charley.errors import CharleyError, InputError
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Diary database URL (default: CHARLEY_DB or a SQLite file)."),
+    typer.Option(
+        "--db", metavar="URL", help="Diary database URL (default: CHARLEY_DB or a SQLite file)."
+    ),
 ]
 FromOption = Annotated[
     str | None, typer.Option("--from", help="Start: 2026-11-01, 'yesterday', '2 days ago'.")
@@ -46,6 +48,31 @@ def _open(db: str | None):  # type: ignore[no-untyped-def]
     from charley.diary import Diary
 
     return Diary(db)
+
+
+def _is_new_diary(db: str | None) -> tuple[str, bool]:
+    """The diary's URL, and whether it has yet to be made (no file, or no tables)."""
+    from charley.diary.database import current_revision, default_url, make_engine
+
+    url = db or default_url()
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return url, not Path(url.removeprefix("sqlite:///")).expanduser().exists()
+    engine = make_engine(url)
+    try:
+        return url, not current_revision(engine)
+    except Exception:  # cannot tell; opening the diary will say what is wrong
+        return url, False
+    finally:
+        engine.dispose()
+
+
+def _where(url: str) -> str:
+    """A SQLite diary's file, or the URL without its password."""
+    if url.startswith("sqlite:///"):
+        return str(Path(url.removeprefix("sqlite:///")).expanduser())
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _fail(exc: CharleyError) -> typer.Exit:
@@ -145,7 +172,10 @@ def log(
         if not data["sites"]:
             raise InputError("where was it? name a body site (e.g. calf) in words or with --site")
         entry = episode_in(data)
-        with _open(db) as diary:
+        url, fresh = _is_new_diary(db)
+        with _open(url) as diary:
+            if fresh:
+                print(f"Started a new diary at {_where(url)}", file=sys.stderr)
             assessor = Assessor(diary, findings)
             saved = diary.add(entry, assess_with=assessor)
     except CharleyError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -14,14 +15,18 @@ users_app = typer.Typer(help="People who keep a diary on a shared server.", no_a
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Diary database URL (default: CHARLEY_DB or a SQLite file)."),
+    typer.Option(
+        "--db", metavar="URL", help="Diary database URL (default: CHARLEY_DB or a SQLite file)."
+    ),
 ]
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    host: Annotated[
+        str, typer.Option(metavar="ADDRESS", help="Address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(metavar="N", min=1, max=64, help="Worker processes.")] = 1,
     db: DbOption = None,
     access_log: Annotated[
         bool,
@@ -61,10 +66,19 @@ def serve(
 
 
 def users_add(
-    name: Annotated[str, typer.Argument(help="The person's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The person's name.")],
     db: DbOption = None,
+    token_only: Annotated[
+        bool,
+        typer.Option(
+            "--token-only", help="Print only the token (what a script reads; also when piped)."
+        ),
+    ] = False,
 ) -> None:
     """Add a person and print their new token (shown once; only its hash is kept).
+
+    On a terminal the token comes with a label; piped, or with --token-only,
+    it is printed alone, so that a script can read it.
 
     Example: charley users add ann
     """
@@ -77,7 +91,10 @@ def users_add(
         token = add_person(engine, name)
     except CharleyError as exc:
         raise typer.Exit(error(str(exc))) from None
-    print(token)
+    if token_only or not sys.stdout.isatty():
+        print(token)
+    else:
+        print(f"Token for {name} (keep it secret; it is shown only once): {token}")
 
 
 def register(app: typer.Typer) -> None:

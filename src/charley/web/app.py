@@ -1,7 +1,10 @@
 """The FastAPI application: the API under /v1, /healthz, and the web page at /.
 
 Started by `charley serve`; `create_app()` is a factory so every worker
-builds its own engine.
+builds its own engine. Nothing it serves loads anything from another host:
+FastAPI's own /docs and /redoc (scripts and fonts from a CDN) are off, and
+charley's /docs page is made from the OpenAPI document (`routes.docs`).
+Text answers of 500 bytes or more are gzip-compressed for clients that ask.
 """
 
 from __future__ import annotations
@@ -9,14 +12,26 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import FileResponse
+from starlette.middleware.gzip import GZipMiddleware
 
 from charley import __version__
 from charley.web import handlers, pages
 from charley.web.access_log import hide_query_strings
 from charley.web.limits import BodyLimit
-from charley.web.routes import assess, episodes, health, knowledge
+from charley.web.pages.common import HERE
+from charley.web.routes import assess, docs, episodes, health, knowledge
 from charley.web.settings import Settings
+
+GZIP_MIN_BYTES = 500
+"""Smaller answers are sent as they are: compressing them saves too little."""
+FAVICON = HERE / "static" / "favicon.svg"
+
+
+async def favicon(request: Request) -> Response:
+    """/favicon.ico, which browsers and tools ask for by habit: charley's SVG icon."""
+    return FileResponse(FAVICON, media_type="image/svg+xml")
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -42,6 +57,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
             "cites its source. Not a diagnosis."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     handlers.install(app)
@@ -49,6 +66,9 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(assess.router)
     app.include_router(episodes.router)
     app.include_router(knowledge.router)
+    app.include_router(docs.router)
+    app.add_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     pages.install(app)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(BodyLimit, max_body=settings.max_body)
     return app

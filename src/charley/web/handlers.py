@@ -4,6 +4,10 @@
 404 no such episode           413 body too large (charley.web.limits)
 422 wrong types, unknown fields, bad values (charley's InputError too)
 503 the diary database cannot be used
+
+A browser (its Accept header prefers text/html to JSON) that asks for an
+unknown page, uses a page the wrong way (405) or meets a failure (500) gets
+an HTML page with a link home instead; the API under /v1 always answers JSON.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from charley.errors import DiaryError, InputError, NotFoundError
 from charley.web.deps import Unauthorized
+from charley.web.pages.common import message_page
 
 log = logging.getLogger("charley.web")
 
@@ -39,6 +44,71 @@ def _error(
 
 
 _CODES = {404: "not_found", 405: "method_not_allowed"}
+_PAGES = {
+    404: (
+        "Page not found",
+        "There is no page at this address. Check the address, or go back to the start.",
+    ),
+    405: (
+        "This page cannot be used this way",
+        "This address does not answer that kind of request. Go back to the start and "
+        "follow the links from there.",
+    ),
+    500: ("Something went wrong", "charley could not answer this request. Try again in a moment."),
+}
+_HTML = ("text/html", "application/xhtml+xml")
+
+
+def _quality(params: str) -> float:
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.strip().lower() == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether an Accept header ranks HTML above JSON. A browser's does
+    ("text/html,...,*/*;q=0.8"); curl's "*/*" and an API client's do not."""
+    html = json_q = 0.0
+    for part in accept.split(","):
+        media, _, params = part.partition(";")
+        media = media.strip().lower()
+        if media in _HTML:
+            html = max(html, _quality(params))
+        elif media == "application/json":
+            json_q = max(json_q, _quality(params))
+    return html > json_q
+
+
+def _at_app_root(request: Request) -> Request:
+    """The request as the app sees it: inside a mount (/static) the root path is the
+    mount's, and the page's links would point under it."""
+    root = request.scope.get("app_root_path", request.scope.get("root_path", ""))
+    if root == request.scope.get("root_path", ""):
+        return request
+    return Request({**request.scope, "root_path": root}, request.receive)
+
+
+def _for_a_browser(request: Request) -> bool:
+    path = request.scope.get("path", "")
+    root = request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    in_api = path == "/v1" or path.startswith("/v1/")
+    return not in_api and prefers_html(request.headers.get("accept", ""))
+
+
+def _page(request: Request, status: int, headers: Mapping[str, str] | None = None) -> Response:
+    title, message = _PAGES[status]
+    response = message_page(_at_app_root(request), title, message, status)
+    response.headers.update(headers or {})
+    return response
+
+
 _UNREADABLE = "There was an error parsing the body"  # FastAPI's, when it cannot read a body
 
 
@@ -77,15 +147,22 @@ def install(app: FastAPI) -> None:
         return _error(503, "diary_unavailable", "the diary cannot be used right now")
 
     @app.exception_handler(HTTPException)
-    async def http(request: Request, exc: HTTPException) -> JSONResponse:
+    async def http(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 400 and exc.detail == _UNREADABLE:  # not UTF-8, say
             return _error(400, "malformed_json", "the request body is not valid JSON in UTF-8")
         # Keep the exception's headers: a 405 must say which methods are allowed.
+        if exc.status_code in _PAGES and _for_a_browser(_at_app_root(request)):
+            return _page(request, exc.status_code, exc.headers)
         code = _CODES.get(exc.status_code, "http")
         return _error(exc.status_code, code, exc.detail, headers=exc.headers)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         # Log the kind of failure and where, never the body (it may hold symptoms).
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        if _for_a_browser(_at_app_root(request)):
+            try:
+                return _page(request, 500)
+            except Exception:  # the page itself cannot be made: JSON still can
+                log.error("the error page could not be made for %s", request.url.path)
         return _error(500, "internal", "charley could not answer this request")
