@@ -18,7 +18,9 @@ count and moves focus to a new answer. No build step.
     POST /diary/logout          forget it
     POST /diary/log             save an episode with its assessment
     GET  /diary/episodes/{id}   one saved episode and its assessment
-    /static/...                 the style sheet and the script
+    /static/...                 the style sheet, the script and the icon
+
+The API's own docs page (/docs) is in routes/docs.py; /favicon.ico in app.py.
 
 Bad form input gets the page back with a clear message and status 422, and
 changes nothing. Nothing here logs what a person typed, and the token is
