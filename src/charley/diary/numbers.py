@@ -20,6 +20,8 @@ import re
 from functools import cache
 
 _HALF = re.compile(r"^(.*?)\s*\band\s+(?:a|one)\s+half$")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+"""Only between words ("twenty-five"): "-3" stays minus three."""
 _ALONE = {"half": 0.5, "a half": 0.5, "quarter": 0.25, "a quarter": 0.25}
 """Fractions said on their own ("half a minute" reaches here as "half a")."""
 
@@ -54,7 +56,7 @@ def _whole(text: str) -> float | None:
 
 def read_number(text: str) -> float | None:
     """The number `text` says, or None if it says none (or something else too)."""
-    low = " ".join(text.lower().replace("-", " ").split())
+    low = " ".join(_HYPHEN.sub(" ", text.lower()).split())
     if not low:
         return None
     half = _HALF.match(low)

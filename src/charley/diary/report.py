@@ -47,6 +47,11 @@ MAX_REASONS = 3
 """Reasons shown from the latest assessment (the most urgent come first), to keep one page."""
 CHART_SIZE = (10.0, 6.0)
 REPORT_CHART_SIZE = (7.6, 2.55)
+PHONE_CHART_SIZE = (3.7, 4.8)
+"""About a phone's width in CSS pixels (1 inch is 96), so it is shown near its own size
+and its words stay as large as the page's small print; the wide chart, shrunk to a
+phone, would show them at a third of that."""
+ChartSize = Literal["wide", "phone"]
 """Drawn at about its printed size, so its words print at the size of the page's."""
 
 # Colour-blind safe (Okabe-Ito); grey is kept for "other sites".
@@ -336,6 +341,7 @@ def _render(
     end: datetime | None,
     size: tuple[float, float],
     title: bool = True,
+    narrow: bool = False,
 ) -> None:
     """Draw the chart; without `title` (inside the report) it leaves out the
     heading and the line of dates, which the report's own heading already gives."""
@@ -358,7 +364,7 @@ def _render(
         if counts is None:
             _draw_empty(fig, start, end)
         else:
-            _draw(fig, counts, headed=title)
+            _draw(fig, counts, headed=title, narrow=narrow)
         metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
         fig.savefig(out, format=fmt, metadata=metadata, facecolor="white")
 
@@ -377,7 +383,7 @@ def _draw_empty(fig: Any, start: datetime | None, end: datetime | None) -> None:
     ax.text(0.5, 0.40, hint, ha="center", va="center", fontsize=11, color="#777777")
 
 
-def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
+def _draw(fig: Any, counts: _Counts, *, headed: bool, narrow: bool = False) -> None:
     import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -405,30 +411,35 @@ def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
     bars.set_ylabel("episodes")
     # The legend sits above the bars and across, so the bars keep the whole width;
     # the line saying what is shown sits above the legend.
-    columns = min(4, len(layers))
-    rows = -(-len(layers) // columns) + 1
+    columns = 1 if narrow else min(4, len(layers))
+    rows = -(-len(layers) // columns) + (2 if narrow else 1)
     two = sum(bottom) > counts.total
     note = "  ·  an episode felt in two places counts for each" if two else ""
     bars.legend(
-        title=f"Body site, episodes, mean pain (0–10)  ·  one bar per {counts.unit}{note}",
+        title=(
+            f"Body site, episodes, mean pain (0–10)\none bar per {counts.unit}"
+            if narrow
+            else f"Body site, episodes, mean pain (0–10)  ·  one bar per {counts.unit}{note}"
+        ),
         loc="lower left",
         bbox_to_anchor=(0.0, 1.0),
         ncols=columns,
         frameon=False,
-        fontsize=9,
-        title_fontsize=8.5,
+        fontsize=10 if narrow else 9,
+        title_fontsize=10 if narrow else 8.5,
         alignment="left",
         handlelength=1.2,
         columnspacing=1.6,
         borderaxespad=0.2,
     )
     if headed:
+        sep = "\n" if narrow else "  ·  "
         bars.set_title(
-            f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total:,} episodes",
+            f"{_day(counts.first)} to {_day(counts.last)}{sep}{counts.total:,} episodes",
             loc="left",
             fontsize=10,
             color="#444444",
-            pad=rows * 13 + 8,
+            pad=rows * (16 if narrow else 13) + 8,
         )
 
     middles = [
@@ -472,11 +483,28 @@ def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
         datetime(x[0].year, x[0].month, x[0].day) - span,
         datetime.combine(_next(x[-1], counts.unit), datetime.min.time()) + span,
     )
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
+    locator = mdates.AutoDateLocator(minticks=2 if narrow else 4, maxticks=4 if narrow else 10)  # type: ignore[no-untyped-call]
     pain_ax.xaxis.set_major_locator(locator)
     dates = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     dates.offset_formats = ["", "%Y", "%Y", "%Y", "%Y", "%Y"]
     pain_ax.xaxis.set_major_formatter(dates)
+
+
+def chart_svg(
+    diary: Diary,
+    *,
+    size: ChartSize = "wide",
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> bytes:
+    """The chart as an SVG document: "wide" for a screen, "phone" drawn for a
+    phone's width (fewer date marks, the legend in one column)."""
+    buffer = io.BytesIO()
+    if size == "phone":
+        _render(diary, buffer, "svg", start=start, end=end, size=PHONE_CHART_SIZE, narrow=True)
+    else:
+        _render(diary, buffer, "svg", start=start, end=end, size=CHART_SIZE)
+    return buffer.getvalue()
 
 
 def _chart_svg(diary: Diary, start: datetime | None, end: datetime | None) -> str:
