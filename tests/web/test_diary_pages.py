@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.web.test_pages import Site, episode_count, login, site  # noqa: F401
+from tests.web import test_pages
+from tests.web.test_pages import Site, episode_count, login
+
+site = test_pages.site  # the same fixture: a fresh diary with two people
 
 CALM = "my left calf cramped for two minutes and eased when I stretched it"
 WORSE = "crushing chest pain, I can't breathe"
@@ -23,12 +26,12 @@ def log(on: Site, **data: str) -> str:
     return str(r.headers["location"]).split("?")[0]
 
 
-def api_episodes(site: Site, token: str | None = None) -> list[dict[str, object]]:  # noqa: F811
+def api_episodes(site: Site, token: str | None = None) -> list[dict[str, object]]:
     r = site.client.get("/v1/episodes", headers={"Authorization": f"Bearer {token or site.token}"})
     return list(r.json()["episodes"])
 
 
-def test_every_problem_is_listed_and_shown_beside_its_field(site: Site) -> None:  # noqa: F811
+def test_every_problem_is_listed_and_shown_beside_its_field(site: Site) -> None:
     login(site)
     r = site.client.post("/diary/log", data={"minutes": "lots", "severity": "eleven"})
     assert r.status_code == 422
@@ -62,7 +65,7 @@ def test_numbers_in_words_are_read(
     minutes: str,
     severity: str,
     seconds: float,
-    pain: int,  # noqa: F811
+    pain: int,
 ) -> None:
     login(site)
     log(site, site="calf", minutes=minutes, severity=severity)
@@ -70,7 +73,7 @@ def test_numbers_in_words_are_read(
     assert saved["duration_seconds"] == seconds and saved["severity"] == pain
 
 
-def test_a_date_and_time_are_the_browsers_and_shown_back_in_it(site: Site) -> None:  # noqa: F811
+def test_a_date_and_time_are_the_browsers_and_shown_back_in_it(site: Site) -> None:
     login(site)
     path = log(site, site="calf", date="2025-03-01", time="03:30", tz=AUCKLAND)
     (saved,) = api_episodes(site)
@@ -82,7 +85,7 @@ def test_a_date_and_time_are_the_browsers_and_shown_back_in_it(site: Site) -> No
     assert "03:30" in site.client.get("/diary").text
 
 
-def test_an_unknown_zone_is_ignored(site: Site) -> None:  # noqa: F811
+def test_an_unknown_zone_is_ignored(site: Site) -> None:
     login(site)
     r = site.client.post(
         "/diary/log", data={"site": "calf", "tz": "../../etc/passwd"}, follow_redirects=False
@@ -91,7 +94,7 @@ def test_an_unknown_zone_is_ignored(site: Site) -> None:  # noqa: F811
     assert "charley_tz" not in r.headers.get("set-cookie", "")
 
 
-def test_days_ago_is_that_day_at_noon(site: Site) -> None:  # noqa: F811
+def test_days_ago_is_that_day_at_noon(site: Site) -> None:
     login(site)
     log(site, site="calf", when="2 days ago", tz=AUCKLAND)
     (saved,) = api_episodes(site)
@@ -100,7 +103,7 @@ def test_days_ago_is_that_day_at_noon(site: Site) -> None:  # noqa: F811
     assert (local.hour, local.minute) == (12, 0)
 
 
-def test_changing_an_episode_re_assesses_it(site: Site) -> None:  # noqa: F811
+def test_changing_an_episode_re_assesses_it(site: Site) -> None:
     login(site)
     path = log(site, text=CALM, date="2025-03-01", time="08:00", tz=AUCKLAND)
     assert "You can look after this at home" in site.client.get(path).text
@@ -119,7 +122,7 @@ def test_changing_an_episode_re_assesses_it(site: Site) -> None:  # noqa: F811
     assert episode_count(site) == 1
 
 
-def test_a_bad_change_shows_the_errors_and_changes_nothing(site: Site) -> None:  # noqa: F811
+def test_a_bad_change_shows_the_errors_and_changes_nothing(site: Site) -> None:
     login(site)
     path = log(site, site="calf", severity="3")
     r = site.client.post(f"{path}/edit", data={"site": "calf", "severity": "14"})
@@ -128,7 +131,7 @@ def test_a_bad_change_shows_the_errors_and_changes_nothing(site: Site) -> None: 
     assert saved["severity"] == 3
 
 
-def test_delete_asks_first_then_deletes(site: Site) -> None:  # noqa: F811
+def test_delete_asks_first_then_deletes(site: Site) -> None:
     login(site)
     path = log(site, site="calf")
     ask = site.client.get(f"{path}/delete")
@@ -141,7 +144,7 @@ def test_delete_asks_first_then_deletes(site: Site) -> None:  # noqa: F811
     assert site.client.get(path).status_code == 404
 
 
-def test_another_persons_episode_cannot_be_seen_changed_or_deleted(site: Site) -> None:  # noqa: F811
+def test_another_persons_episode_cannot_be_seen_changed_or_deleted(site: Site) -> None:
     login(site)
     path = log(site, site="calf", severity="3")
     login(site, site.other_token)
@@ -153,7 +156,7 @@ def test_another_persons_episode_cannot_be_seen_changed_or_deleted(site: Site) -
     assert saved["severity"] == 3
 
 
-def test_change_and_delete_refuse_cross_site_posts(site: Site) -> None:  # noqa: F811
+def test_change_and_delete_refuse_cross_site_posts(site: Site) -> None:
     login(site)
     path = log(site, site="calf")
     evil = {"Origin": "https://evil.example"}
@@ -162,7 +165,7 @@ def test_change_and_delete_refuse_cross_site_posts(site: Site) -> None:  # noqa:
     assert episode_count(site) == 1
 
 
-def test_the_report_page_is_the_cli_report_with_the_sites_style(site: Site) -> None:  # noqa: F811
+def test_the_report_page_is_the_cli_report_with_the_sites_style(site: Site) -> None:
     login(site)
     log(site, text="left calf cramp <b>x</b>", site="calf", severity="5")
     r = site.client.get("/diary/report")
@@ -179,7 +182,7 @@ def test_the_report_page_is_the_cli_report_with_the_sites_style(site: Site) -> N
     assert 'href="/diary/report"' in site.client.get("/diary").text
 
 
-def test_the_phone_chart_is_drawn_for_a_phones_width(site: Site) -> None:  # noqa: F811
+def test_the_phone_chart_is_drawn_for_a_phones_width(site: Site) -> None:
     login(site)
     log(site, site="calf", severity="5")
     sizes = {}
@@ -198,7 +201,7 @@ def test_the_phone_chart_is_drawn_for_a_phones_width(site: Site) -> None:  # noq
     assert site.client.get("/diary/chart.svg").status_code == 401
 
 
-def test_the_api_put_re_assesses_too(site: Site) -> None:  # noqa: F811
+def test_the_api_put_re_assesses_too(site: Site) -> None:
     headers = {"Authorization": f"Bearer {site.token}"}
     made = site.client.post(
         "/v1/episodes",
