@@ -113,6 +113,7 @@ def _remember_zone(response: Response, request: Request, name: str) -> None:
             name,
             max_age=COOKIE_AGE,
             path="/",
+            httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
         )

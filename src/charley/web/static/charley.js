@@ -19,8 +19,8 @@
     update();
   });
 }());
-/* Diary: the browser's time zone in the diary's forms (and a cookie), so times are
-   saved and shown in it; a link in an error summary moves focus to its field. */
+/* Diary: the browser's time zone in the diary's forms (the server keeps it in an
+   HttpOnly cookie), so times are saved and shown in it; a link in an error summary moves focus to its field. */
 (function () {
   "use strict";
   var zone = "";
@@ -29,9 +29,6 @@
     Array.prototype.forEach.call(document.querySelectorAll("input[data-tz]"), function (input) {
       input.value = zone;
     });
-    if (document.cookie.indexOf("charley_tz=" + zone) === -1) {
-      document.cookie = "charley_tz=" + zone + "; path=/; max-age=2592000; samesite=strict";
-    }
   }
   Array.prototype.forEach.call(document.querySelectorAll(".error-summary a[data-field]"), function (link) {
     link.addEventListener("click", function (event) {
