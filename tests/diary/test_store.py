@@ -410,3 +410,48 @@ def test_limits_in_another_time_zone_compare_as_the_same_instant(diary: Diary) -
     assert diary.list(start=datetime(2025, 1, 10, 15, 0, tzinfo=new_york)) == []
     # 11:00 in New York is 15:00 UTC: before it.
     assert len(diary.list(start=datetime(2025, 1, 10, 11, 0, tzinfo=new_york))) == 1
+
+
+def test_update_with_assess_with_judges_the_new_words(diary: Diary) -> None:
+    from charley.diary.assessing import Assessor
+
+    calm = "my left calf cramped for two minutes and eased when I stretched it"
+    first = diary.add(entry(text=calm), assess_with=Assessor.for_text(diary, calm))
+    assert first.level == "self_care"
+    worse = "crushing chest pain, I can't breathe"
+    changed = diary.update(first.id, entry(text=worse), assess_with=Assessor.for_text(diary, worse))
+    assert changed.level is not None and changed.level.startswith("emergency")
+    stored = diary.get(first.id)
+    assert stored.text == worse
+    assert stored.level == changed.level
+    assert stored.assessment is not None
+    assert stored.assessment["triage"]["level"] == changed.level
+
+
+def test_update_without_an_assessor_keeps_the_old_assessment(diary: Diary) -> None:
+    first = diary.add(entry(), {"triage": {"level": "consultation"}})
+    changed = diary.update(first.id, entry(severity=3))
+    assert changed.level == "consultation"
+    assert changed.severity == 3
+
+
+def test_a_failing_assessor_changes_nothing(diary: Diary) -> None:
+    first = diary.add(entry(severity=2), {"triage": {"level": "self_care"}})
+
+    def broken(conn: object) -> dict[str, Any]:
+        raise InputError("the assessment failed")
+
+    with pytest.raises(InputError):
+        diary.update(first.id, entry(severity=9, text="other words"), assess_with=broken)
+    kept = diary.get(first.id)
+    assert (kept.severity, kept.text, kept.level) == (2, None, "self_care")
+
+
+def test_one_person_cannot_change_or_delete_anothers_episode(diary_url: str) -> None:
+    with Diary(diary_url, person="ann") as ann, Diary(diary_url, person="bob") as bob:
+        hers = ann.add(entry(severity=4))
+        with pytest.raises(NotFoundError):
+            bob.update(hers.id, entry(severity=9))
+        with pytest.raises(NotFoundError):
+            bob.delete(hers.id)
+        assert ann.get(hers.id).severity == 4

@@ -475,7 +475,9 @@ def test_login_sets_a_strict_httponly_cookie_and_never_echoes_it(site: Site) -> 
 def test_a_bad_token_is_refused_with_a_message(site: Site, token: str, status: int) -> None:
     r = site.client.post("/diary/login", data={"token": token}, follow_redirects=False)
     assert r.status_code == status
-    assert 'class="error" role="alert"' in r.text
+    assert 'class="error-summary" role="alert"' in r.text
+    assert '<a href="#token" data-field="token">' in r.text
+    assert 'aria-invalid="true" aria-describedby="token-hint token-error"' in r.text
     assert "set-cookie" not in r.headers
     if token.strip():
         assert token not in r.text
@@ -528,7 +530,7 @@ def test_logging_an_episode_saves_it_with_its_assessment(site: Site) -> None:
 
     page = site.client.get("/diary").text
     assert "left calf" in page and "pain 4/10" in page
-    assert '<img src="/v1/episodes/chart.svg?' in page
+    assert '<img src="/diary/chart.svg?' in page
     assert "Stretching: helped a lot" in page
     assert site.client.get("/v1/episodes/chart.svg").status_code == 200
 
@@ -570,7 +572,8 @@ def test_a_bad_episode_is_a_clear_422_and_saves_nothing(
     login(site)
     r = site.client.post("/diary/log", data=data)
     assert r.status_code == 422
-    assert 'class="error" role="alert"' in r.text
+    assert 'class="error-summary" role="alert"' in r.text
+    assert "There is a problem" in r.text
     assert message.lower() in r.text.lower()
     assert episode_count(site) == 0
     if "severity" in data:  # what was typed is kept, to correct it

@@ -125,8 +125,12 @@ class EpisodeIn(BaseModel):
         """At night: said so, or started between 22:00 and 06:00 local time."""
         if self.at_night is not None:
             return self.at_night
-        hour = self.started_at.astimezone().hour
-        return hour >= 22 or hour < 6
+        return night_at(self.started_at.astimezone())
+
+
+def night_at(local: datetime) -> bool:
+    """Between 22:00 and 06:00 on the clock of `local`'s own zone."""
+    return local.hour >= 22 or local.hour < 6
 
 
 def episode_in(data: dict[str, Any]) -> EpisodeIn:

@@ -12,15 +12,15 @@ machine's current UTC offset.
 
 from __future__ import annotations
 
-import html
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Date, DateTime, Interval, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -29,6 +29,9 @@ from charley.diary.models import Episode, EpisodeSite
 from charley.diary.patterns import Pattern, summarize
 from charley.diary.store import Diary, SavedEpisode, _utc
 from charley.errors import InputError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 Format = Literal["png", "svg"]
 Unit = Literal["day", "week", "month"]
@@ -44,6 +47,11 @@ MAX_REASONS = 3
 """Reasons shown from the latest assessment (the most urgent come first), to keep one page."""
 CHART_SIZE = (10.0, 6.0)
 REPORT_CHART_SIZE = (7.6, 2.55)
+PHONE_CHART_SIZE = (3.7, 4.8)
+"""About a phone's width in CSS pixels (1 inch is 96), so it is shown near its own size
+and its words stay as large as the page's small print; the wide chart, shrunk to a
+phone, would show them at a third of that."""
+ChartSize = Literal["wide", "phone"]
 """Drawn at about its printed size, so its words print at the size of the page's."""
 
 # Colour-blind safe (Okabe-Ito); grey is kept for "other sites".
@@ -333,6 +341,7 @@ def _render(
     end: datetime | None,
     size: tuple[float, float],
     title: bool = True,
+    narrow: bool = False,
 ) -> None:
     """Draw the chart; without `title` (inside the report) it leaves out the
     heading and the line of dates, which the report's own heading already gives."""
@@ -355,7 +364,7 @@ def _render(
         if counts is None:
             _draw_empty(fig, start, end)
         else:
-            _draw(fig, counts, headed=title)
+            _draw(fig, counts, headed=title, narrow=narrow)
         metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
         fig.savefig(out, format=fmt, metadata=metadata, facecolor="white")
 
@@ -374,7 +383,7 @@ def _draw_empty(fig: Any, start: datetime | None, end: datetime | None) -> None:
     ax.text(0.5, 0.40, hint, ha="center", va="center", fontsize=11, color="#777777")
 
 
-def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
+def _draw(fig: Any, counts: _Counts, *, headed: bool, narrow: bool = False) -> None:
     import matplotlib.dates as mdates
     from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
@@ -402,30 +411,35 @@ def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
     bars.set_ylabel("episodes")
     # The legend sits above the bars and across, so the bars keep the whole width;
     # the line saying what is shown sits above the legend.
-    columns = min(4, len(layers))
-    rows = -(-len(layers) // columns) + 1
+    columns = 1 if narrow else min(4, len(layers))
+    rows = -(-len(layers) // columns) + (2 if narrow else 1)
     two = sum(bottom) > counts.total
     note = "  ·  an episode felt in two places counts for each" if two else ""
     bars.legend(
-        title=f"Body site, episodes, mean pain (0–10)  ·  one bar per {counts.unit}{note}",
+        title=(
+            f"Body site, episodes, mean pain (0–10)\none bar per {counts.unit}"
+            if narrow
+            else f"Body site, episodes, mean pain (0–10)  ·  one bar per {counts.unit}{note}"
+        ),
         loc="lower left",
         bbox_to_anchor=(0.0, 1.0),
         ncols=columns,
         frameon=False,
-        fontsize=9,
-        title_fontsize=8.5,
+        fontsize=10 if narrow else 9,
+        title_fontsize=10 if narrow else 8.5,
         alignment="left",
         handlelength=1.2,
         columnspacing=1.6,
         borderaxespad=0.2,
     )
     if headed:
+        sep = "\n" if narrow else "  ·  "
         bars.set_title(
-            f"{_day(counts.first)} to {_day(counts.last)}  ·  {counts.total:,} episodes",
+            f"{_day(counts.first)} to {_day(counts.last)}{sep}{counts.total:,} episodes",
             loc="left",
             fontsize=10,
             color="#444444",
-            pad=rows * 13 + 8,
+            pad=rows * (16 if narrow else 13) + 8,
         )
 
     middles = [
@@ -469,11 +483,28 @@ def _draw(fig: Any, counts: _Counts, *, headed: bool) -> None:
         datetime(x[0].year, x[0].month, x[0].day) - span,
         datetime.combine(_next(x[-1], counts.unit), datetime.min.time()) + span,
     )
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
+    locator = mdates.AutoDateLocator(minticks=2 if narrow else 4, maxticks=4 if narrow else 10)  # type: ignore[no-untyped-call]
     pain_ax.xaxis.set_major_locator(locator)
     dates = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     dates.offset_formats = ["", "%Y", "%Y", "%Y", "%Y", "%Y"]
     pain_ax.xaxis.set_major_formatter(dates)
+
+
+def chart_svg(
+    diary: Diary,
+    *,
+    size: ChartSize = "wide",
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> bytes:
+    """The chart as an SVG document: "wide" for a screen, "phone" drawn for a
+    phone's width (fewer date marks, the legend in one column)."""
+    buffer = io.BytesIO()
+    if size == "phone":
+        _render(diary, buffer, "svg", start=start, end=end, size=PHONE_CHART_SIZE, narrow=True)
+    else:
+        _render(diary, buffer, "svg", start=start, end=end, size=CHART_SIZE)
+    return buffer.getvalue()
 
 
 def _chart_svg(diary: Diary, start: datetime | None, end: datetime | None) -> str:
@@ -565,6 +596,79 @@ def _in_range(
     )
 
 
+def report_context(
+    diary: Diary,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """What the report shows, for its template: figures, what helped, medicines and
+    conditions mentioned, the latest assessment and episodes. The chart is added
+    by whoever renders it (inline SVG in a file, an image on the page)."""
+    from charley.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    now = now or datetime.now(UTC)
+    lo, hi = _utc_bound(start), _utc_bound(end)
+    n, first, last, pain = _in_range(diary, lo, hi)
+    pattern = summarize(diary, now=now)
+    mentions = _mentions(diary, lo, hi, {i: f.label for i, f in kb.findings.items()})
+    latest = _latest(diary, lo, hi)
+    triage = (latest.assessment or {}).get("triage") if latest else None
+    triage = triage if isinstance(triage, dict) else {}
+    reasons = [r for r in (triage.get("reasons") or []) if isinstance(r, dict)]
+    low, high = lo or first, (hi - timedelta(microseconds=1)) if hi else last
+    period = (
+        f"{_day(_local_day(low))} to {_day(_local_day(high))}" if low and high else "no episodes"
+    )
+    return {
+        "period": period,
+        "count": n,
+        "prepared": _day(_local_day(now)),
+        "ranged": lo is not None or hi is not None,
+        "figures": _figures(n, pain, pattern),
+        "pattern": pattern,
+        "mention_groups": [
+            (kind, [m for m in mentions if m.id.startswith(prefix)])
+            for kind, prefix in (("Medicines", "med."), ("Conditions", "condition."))
+        ],
+        "mentions": mentions,
+        "latest": latest,
+        "triage": triage,
+        "reasons": reasons,
+        "recent": diary.list(start=lo, end=hi, limit=RECENT, newest_first=True),
+        "sources": {s.id: (s.title, s.publisher) for s in kb.sources.values()},
+        "disclaimer": kb.triage.disclaimer,
+        "max_remedies": MAX_REMEDIES,
+        "max_reasons": MAX_REASONS,
+    }
+
+
+def render_report(
+    diary: Diary,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    now: datetime | None = None,
+    chart_src: str | None = None,
+) -> str:
+    """The report as HTML. Without `chart_src`: a whole document with its style sheet
+    and the chart inside, nothing to fetch (for `charley report`). With it: the
+    report's content only, the chart an image at `chart_src` with its figures as a
+    table, for a page that links the style sheet (`REPORT_CSS`) itself."""
+    context = report_context(diary, start=start, end=end, now=now)
+    env = _templates(context["sources"])
+    if chart_src is None:
+        lo, hi = _utc_bound(start), _utc_bound(end)
+        context |= {"chart": _chart_svg(diary, lo, hi), "css": report_css()}
+        return env.get_template("report.html").render(context)
+    table = chart_table(diary, start=start, end=end)
+    return env.get_template("_report.html").render(
+        context | {"chart_src": chart_src, "table": table}
+    )
+
+
 def write_report(
     diary: Diary,
     path: Path,
@@ -576,52 +680,113 @@ def write_report(
     """Write a one-page HTML report to bring to a doctor: figures, chart, what helped,
     medicines and conditions mentioned, and the latest assessment with its sources.
 
-    It is one file with nothing to fetch, so it opens and prints offline.
+    It is one file with nothing to fetch, so it opens and prints offline. The page
+    /diary/report shows the same template.
     """
-    from charley.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    now = now or datetime.now(UTC)
-    lo, hi = _utc_bound(start), _utc_bound(end)
-    data = _ReportData(
-        now=now,
-        start=lo,
-        end=hi,
-        in_range=_in_range(diary, lo, hi),
-        pattern=summarize(diary, now=now),
-        mentions=_mentions(diary, lo, hi, {i: f.label for i, f in kb.findings.items()}),
-        latest=_latest(diary, lo, hi),
-        recent=diary.list(start=lo, end=hi, limit=RECENT, newest_first=True),
-        chart=_chart_svg(diary, lo, hi),
-        sources={s.id: (s.title, s.publisher) for s in kb.sources.values()},
-        disclaimer=kb.triage.disclaimer,
-    )
+    page = render_report(diary, start=start, end=end, now=now)
     path = Path(path)
     try:
-        path.write_text(_page(data), encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     return path
 
 
+def report_css() -> str:
+    """The report's style sheet (every rule under `.report`)."""
+    return (resources.files("charley.diary") / "templates" / "report.css").read_text("utf-8")
+
+
 @dataclass(frozen=True, slots=True)
-class _ReportData:
-    now: datetime
-    start: datetime | None
-    end: datetime | None
-    in_range: tuple[int, datetime | None, datetime | None, float | None]
-    pattern: Pattern
-    mentions: list[_Mention]
-    latest: SavedEpisode | None
-    recent: list[SavedEpisode]
-    chart: str
-    sources: dict[str, tuple[str, str]]
-    disclaimer: str
+class TableRow:
+    period: str
+    episodes: int
+    pain: float | None
+    sites: tuple[int, ...]
 
 
-def _e(value: object) -> str:
-    """Escape anything shown in the page: every string may come from the user."""
-    return html.escape(str(value), quote=True)
+@dataclass(frozen=True, slots=True)
+class ChartTable:
+    """The chart's figures, for a table beside it: periods with episodes only."""
+
+    caption: str
+    unit: Unit
+    sites: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+
+def chart_table(
+    diary: Diary, *, start: datetime | None = None, end: datetime | None = None
+) -> ChartTable | None:
+    """The figures the chart draws (episodes, mean pain, episodes by site per period),
+    or None for an empty diary."""
+    counts = _count(diary, _utc_bound(start), _utc_bound(end))
+    if counts is None:
+        return None
+    shown = counts.sites[:TOP_SITES]
+    rest = counts.sites[TOP_SITES:]
+    names = [s for s, _, _ in shown] + ([f"{len(rest)} other sites"] if rest else [])
+    rows = []
+    for i, period in enumerate(counts.periods):
+        if not counts.episodes[i]:
+            continue
+        per_site = [per[i] for _, per, _ in shown]
+        if rest:
+            per_site.append(sum(per[i] for _, per, _ in rest))
+        label = f"{period:%b %Y}" if counts.unit == "month" else _day(period)
+        rows.append(TableRow(label, counts.episodes[i], counts.pain[i], tuple(per_site)))
+    caption = (
+        f"The chart's figures: episodes, mean pain and episodes by body site, one row a "
+        f"{counts.unit} with episodes ({_day(counts.first)} to {_day(counts.last)})"
+    )
+    return ChartTable(caption, counts.unit, tuple(names), tuple(rows))
+
+
+def _figures(n: int, pain: float | None, p: Pattern) -> list[tuple[str, str]]:
+    return [
+        (f"{n:,}", "episodes in this report"),
+        (f"{p.per_week:.1f}", "episodes a week"),
+        (_share(p.night_share), "at night"),
+        (_share(p.exercise_share), "during or after exercise"),
+        (_duration(p.longest_seconds), "longest episode"),
+        ("–" if pain is None else f"{pain:.1f}", "mean pain (0–10)"),
+        (p.trend, f"last 4 weeks {p.last_4_weeks}, the 4 before {p.previous_4_weeks}"),
+    ]
+
+
+@cache
+def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("charley.diary", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=False,
+    )
+    env.filters.update(
+        site_name=_site_name,
+        duration=_duration,
+        clip=_clip,
+        moment=_when,
+        local_day=lambda m: _day(_local_day(m)),
+        relief_word=lambda v: RELIEF_WORDS[min(4, max(0, round(v)))],
+        meter=lambda v: max(0.0, min(100.0, v / 4 * 100)),
+        level_name=lambda level: LEVEL_NAMES.get(level, str(level).replace("_", " ")),
+        citations=lambda cites: [
+            c for c in (cites if isinstance(cites, list) else []) if isinstance(c, dict)
+        ],
+    )
+    return env
+
+
+def _templates(sources: dict[str, tuple[str, str]]) -> Environment:
+    """The report's templates, with the source names of this knowledge base."""
+    env = _environment().overlay()
+    env.filters.update(
+        source_name=lambda c: _source_name(c, sources),
+        short_source=lambda c: _short_source(c, sources),
+    )
+    return env
 
 
 def _when(moment: datetime) -> str:
@@ -651,73 +816,6 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _figures(d: _ReportData) -> str:
-    n, _, _, pain = d.in_range
-    p = d.pattern
-    boxes = [
-        (f"{n:,}", "episodes in this report"),
-        (f"{p.per_week:.1f}", "episodes a week"),
-        (_share(p.night_share), "at night"),
-        (_share(p.exercise_share), "during or after exercise"),
-        (_duration(p.longest_seconds), "longest episode"),
-        ("–" if pain is None else f"{pain:.1f}", "mean pain (0–10)"),
-        (p.trend, f"last 4 weeks {p.last_4_weeks}, the 4 before {p.previous_4_weeks}"),
-    ]
-    cells = "".join(
-        f'<div class="fig"><b>{_e(big)}</b><span>{_e(small)}</span></div>' for big, small in boxes
-    )
-    return f'<section class="figures">{cells}</section>'
-
-
-def _sites(p: Pattern) -> str:
-    if not p.sites:
-        return '<p class="none">None recorded.</p>'
-    items = "".join(f"<li>{_e(_site_name(s))} <b>{n}</b></li>" for s, n in p.sites)
-    return f'<ul class="sites">{items}</ul>'
-
-
-def _remedies(p: Pattern) -> str:
-    if not p.remedies:
-        return '<p class="none">Nothing tried yet.</p>'
-    rows = []
-    left = len(p.remedies) - MAX_REMEDIES
-    for rank, r in enumerate(p.remedies[:MAX_REMEDIES], 1):
-        word = RELIEF_WORDS[min(4, max(0, round(r.mean_relief)))]
-        width = max(0.0, min(100.0, r.mean_relief / 4 * 100))
-        rows.append(
-            f"<tr><td class='n'>{rank}</td><td>{_e(r.remedy)}</td>"
-            f"<td class='meter'><span style='width:{width:.0f}%'></span></td>"
-            f"<td class='nowrap'>{r.mean_relief:.1f} <small>{_e(word)}</small></td>"
-            f"<td class='n'>{r.tried}</td></tr>"
-        )
-    return (
-        "<table class='remedies'><thead><tr><th></th><th>Remedy</th><th colspan='2'>"
-        "Mean relief (0–4)</th><th class='n'>Times</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-        + (f"<p class='none'>… and {left} more.</p>" if left > 0 else "")
-    )
-
-
-def _mention_list(mentions: list[_Mention]) -> str:
-    if not mentions:
-        return '<p class="none">None mentioned.</p>'
-    groups = []
-    for kind, prefix in (("Medicines", "med."), ("Conditions", "condition.")):
-        items = []
-        for m in (m for m in mentions if m.id.startswith(prefix)):
-            said = ", ".join(f"“{_e(w)}”" for w in m.words)
-            times = "1 episode" if m.episodes == 1 else f"{m.episodes} episodes"
-            last = _e(_day(_local_day(m.last)))
-            items.append(
-                f"<li><b>{_e(m.label)}</b> <small>{said + ' · ' if said else ''}"
-                f"{times}, last {last}</small></li>"
-            )
-        if items:
-            groups.append(f"<p class='kind'>{kind}</p><ul class='mentions'>{''.join(items)}</ul>")
-    return "".join(groups)
-
-
 def _source_name(c: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str:
     """'Title, publisher' for an article; 'publisher, title (url)' for guidance."""
     title, publisher = sources.get(str(c.get("source", "")), (str(c.get("source", "")), ""))
@@ -734,166 +832,3 @@ def _short_source(c: dict[str, Any], sources: dict[str, tuple[str, str]]) -> str
     title, publisher = sources.get(str(c.get("source", "")), (str(c.get("source", "")), ""))
     name = str(c.get("publisher") or publisher or title)
     return name.split(" (")[0]
-
-
-def _citations(cites: Any, sources: dict[str, tuple[str, str]]) -> str:
-    """The first source's own words in full; the others by name, to keep one page."""
-    found = [c for c in (cites if isinstance(cites, list) else []) if isinstance(c, dict)]
-    if not found:
-        return ""
-    first = found[0]
-    words = first.get("quote") or first.get("summary") or ""
-    mark = ("“", "”") if first.get("quote") else ("", "")
-    shown = f"{mark[0]}{_e(words)}{mark[1]} <cite>{_e(_source_name(first, sources))}</cite>"
-    more = "; ".join(_e(_short_source(c, sources)) for c in found[1:])
-    also = f" <span class='also'>· also {more}</span>" if more else ""
-    return f"<div class='cite'>{shown}{also}</div>"
-
-
-def _assessment(latest: SavedEpisode | None, sources: dict[str, tuple[str, str]]) -> str:
-    if latest is None or not latest.assessment:
-        return '<p class="none">No episode in this report was assessed.</p>'
-    triage = latest.assessment.get("triage")
-    triage = triage if isinstance(triage, dict) else {}
-    level = str(triage.get("level") or latest.level or "")
-    name = LEVEL_NAMES.get(level, level.replace("_", " "))
-    label = str(triage.get("label") or "")
-    parts = [
-        f"<p><span class='level {_e(level)}'>{_e(name)}</span> {_e(label)} "
-        f"<small>(episode of {_e(_when(latest.started_at))})</small></p>"
-    ]
-    if latest.text:
-        parts.append(f"<p class='words'>They wrote: “{_e(_clip(latest.text, 240))}”</p>")
-    reasons = [r for r in (triage.get("reasons") or []) if isinstance(r, dict)]
-    items = [
-        f"<li>{_e(r.get('statement', ''))}{_citations(r.get('citations'), sources)}</li>"
-        for r in reasons[:MAX_REASONS]
-    ]
-    if items:
-        parts.append(f"<ol class='reasons'>{''.join(items)}</ol>")
-    if len(reasons) > MAX_REASONS:
-        left = len(reasons) - MAX_REASONS
-        parts.append(
-            f"<p class='none'>… and {left} more reason{'s' if left > 1 else ''} "
-            "in charley’s full answer (the most urgent are shown).</p>"
-        )
-    return "".join(parts)
-
-
-def _recent(recent: Iterable[SavedEpisode]) -> str:
-    rows = []
-    for e in recent:
-        sites = ", ".join(
-            _site_name(s) if side in ("unknown", "") else f"{_site_name(s)} ({side})"
-            for s, side in e.sites
-        )
-        tried = ", ".join(f"{r} {v}/4" for r, v in e.remedies)
-        rows.append(
-            f"<tr><td class='nowrap'>{_e(_when(e.started_at))}</td><td>{_e(sites)}</td>"
-            f"<td class='nowrap'>{_e(_duration(e.duration_seconds))}</td>"
-            f"<td class='n'>{'–' if e.severity is None else e.severity}</td>"
-            f"<td>{_e(tried)}</td><td>{_e(_clip(e.notes, 90))}</td></tr>"
-        )
-    if not rows:
-        return '<p class="none">No episodes in this report.</p>'
-    return (
-        "<table class='recent'><thead><tr><th>When</th><th>Where</th><th>How long</th>"
-        "<th>Pain</th><th>Tried (relief)</th><th>Notes</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
-def _page(d: _ReportData) -> str:
-    n, first, last = d.in_range[:3]
-    lo = d.start or first
-    hi = (d.end - timedelta(microseconds=1)) if d.end else last
-    period = f"{_day(_local_day(lo))} to {_day(_local_day(hi))}" if lo and hi else "no episodes"
-    whole = " <small>(whole diary)</small>" if d.start is not None or d.end is not None else ""
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Cramp diary report, {_e(period)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header>
-<h1>Cramp diary report</h1>
-<p class="meta"><b>{_e(period)}</b> · {n:,} episode{"" if n == 1 else "s"}
- · prepared {_e(_day(_local_day(d.now)))} by charley</p>
-</header>
-{_figures(d)}
-<section class="chart">{d.chart}</section>
-<div class="cols">
-<section><h2>Where{whole}</h2>{_sites(d.pattern)}</section>
-<section class="remedies"><h2>What helped, best first{whole}</h2>{_remedies(d.pattern)}</section>
-<section><h2>Medicines and conditions mentioned</h2>{_mention_list(d.mentions)}</section>
-</div>
-<section class="latest"><h2>Latest assessment</h2>{_assessment(d.latest, d.sources)}</section>
-<section><h2>Latest episodes</h2>{_recent(d.recent)}</section>
-<footer><p><b>Not a diagnosis.</b> {_e(d.disclaimer)}
-Pain: 0 none to 10 worst. Relief: 0 no help to 4 complete. Parts marked “whole diary”
-count every episode; the rest, this report’s dates.</p></footer>
-</body>
-</html>
-"""
-
-
-CSS = """
-@page { margin: 10mm; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font: 9pt/1.3 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
-  Arial, sans-serif; color: #1a1a1a; margin: 0 auto; max-width: 200mm; padding: 6mm 4mm; }
-h1 { font-size: 15pt; margin: 0; }
-h2 { font-size: 10.5pt; margin: 0 0 1.5mm; border-bottom: 1px solid #ccc; padding-bottom: 0.5mm; }
-h2 small { font-weight: normal; color: #666; }
-section { margin: 0 0 2.5mm; }
-.figures, .chart, .cols { break-inside: avoid; }
-header { display: flex; justify-content: space-between; align-items: baseline;
-  flex-wrap: wrap; gap: 0 6mm; margin-bottom: 2.5mm; }
-.meta { margin: 0; color: #444; }
-.figures { display: grid; grid-template-columns: repeat(7, 1fr); gap: 1.5mm; }
-.fig { border: 1px solid #d6d6d6; border-radius: 2mm; padding: 1.2mm 1.8mm; background: #f7f7f7; }
-.fig b { display: block; font-size: 12.5pt; white-space: nowrap; }
-.fig span { display: block; font-size: 7.5pt; color: #555; line-height: 1.2; }
-.chart svg { width: 100%; height: auto; display: block; }
-.cols { display: grid; grid-template-columns: 0.55fr 1.2fr 1.5fr; gap: 4mm; }
-ul, ol { margin: 0; padding-left: 5mm; }
-.sites { list-style: none; padding: 0; }
-.sites li { display: inline-block; margin-right: 3mm; white-space: nowrap; }
-.n { text-align: right; color: #444; font-variant-numeric: tabular-nums; }
-table { border-collapse: collapse; width: 100%; }
-th { text-align: left; font-weight: 600; color: #555; font-size: 8pt; }
-td, th { padding: 0.5mm 1.2mm; vertical-align: top; }
-.remedies td, .recent td { border-top: 1px solid #e4e4e4; }
-.meter { width: 16mm; }
-.meter span { display: block; height: 2.4mm; margin-top: 1mm; background: #0072B2;
-  border-radius: 1mm; }
-.mentions li { margin-bottom: 0.6mm; }
-.kind { margin: 0; font-weight: 600; color: #555; font-size: 8pt; }
-small { color: #555; }
-.level { display: inline-block; padding: 0.4mm 2mm; border-radius: 1.5mm; font-weight: 700;
-  color: #fff; background: #555; }
-.level.emergency_ambulance { background: #8e0016; }
-.level.emergency { background: #c62828; }
-.level.consultation_24 { background: #d84315; }
-.level.consultation { background: #f2b705; color: #1a1a1a; }
-.level.self_care { background: #2e7d32; }
-.latest p { margin: 0 0 1mm; }
-.words { font-style: italic; color: #333; }
-.reasons li { margin-bottom: 0.8mm; }
-.cite { border-left: 2px solid #ccc; padding-left: 2mm; margin: 0.3mm 0 0 1mm; font-size: 8pt;
-  color: #444; }
-.also { color: #777; }
-cite { font-style: normal; color: #777; }
-cite::before { content: "— "; }
-.recent { font-size: 8.5pt; }
-.nowrap { white-space: nowrap; }
-.none { color: #777; margin: 0; }
-footer { border-top: 1px solid #ccc; padding-top: 1.5mm; font-size: 8pt; color: #444; }
-footer p { margin: 0 0 0.8mm; }
-@media print { body { padding: 0; max-width: none; } }
-"""

@@ -277,9 +277,20 @@ class Diary:
         return len(ids)
 
     def update(
-        self, episode_id: int, entry: EpisodeIn, assessment: dict[str, Any] | None = None
+        self,
+        episode_id: int,
+        entry: EpisodeIn,
+        assessment: dict[str, Any] | None = None,
+        *,
+        assess_with: Callable[[Connection], dict[str, Any]] | None = None,
     ) -> SavedEpisode:
-        """Replace an episode's content, keeping its id."""
+        """Replace an episode's content, keeping its id.
+
+        With neither `assessment` nor `assess_with` the old assessment is kept.
+        `assess_with` works as in `add`: called in the same transaction once the
+        new content is written, so a changed episode is judged on what it says
+        now, with the diary as it is now; if it fails, nothing changes.
+        """
         with self._guard(), self._session() as s, s.begin():
             row = self._own(s, episode_id)
             kept = json.loads(row.assessment) if row.assessment else None
@@ -287,6 +298,10 @@ class Diary:
                 setattr(row, name, value)
             row.sites, row.remedies = self._children(entry)
             s.flush()
+            if assess_with is not None:
+                for name, value in self._assessment_columns(assess_with(s.connection())).items():
+                    setattr(row, name, value)
+                s.flush()
             return SavedEpisode.from_row(row)
 
     def delete(self, episode_id: int) -> None:

@@ -3,7 +3,10 @@
 "at 3am", "3:30 pm", "last night", "yesterday 14:00", "2 hours ago",
 "2026-11-20 03:00". Times are local; a time of day later than now means
 the previous day ("at 3am", said at 9 in the morning, is today; said at
-1 in the morning, yesterday).
+1 in the morning, yesterday). "2 days ago" is that day, at noon unless a
+time is said with it ("2 days ago at 3am"): not this time of day, which
+would be a guess that looks like a fact. Numbers may be words ("two
+hours ago"), read as the diary's fields read them.
 """
 
 from __future__ import annotations
@@ -11,30 +14,57 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from charley.diary.numbers import read_number
 from charley.errors import InputError
 
 _CLOCK = re.compile(
     r"\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?![a-z])|\bat\s+(\d{1,2}):(\d{2})\b"
 )
-_AGO = re.compile(r"\b(\d+|an?|one|two|three|four|five|six)\s+(minute|hour|day)s?\s+ago\b")
-_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_AGO = re.compile(r"\b(minute|hour|day|week)s?\s+ago\b")
+_AGO_WORDS = 4
+"""The most words before "ago" that can say its number ("two and a half")."""
+DAY_DEFAULT = time(12, 0)
+"""The time of an episode said by its day alone ("2 days ago", "yesterday")."""
 _DAY_WORDS = {
     "last night": (-1, time(23, 0)),
     "tonight": (0, time(21, 0)),
     "this morning": (0, time(8, 0)),
     "this afternoon": (0, time(15, 0)),
     "this evening": (0, time(19, 0)),
-    "yesterday": (-1, time(12, 0)),
+    "yesterday": (-1, DAY_DEFAULT),
 }
+
+
+def _ago(low: str) -> tuple[float, str] | None:
+    """How many of what ("2 days ago" is 2, "day"); the longest number said wins."""
+    m = _AGO.search(low)
+    if not m:
+        return None
+    before = low[: m.start()].split()
+    for n in range(min(_AGO_WORDS, len(before)), 0, -1):
+        value = read_number(" ".join(before[-n:]))
+        if value is not None and value >= 0:
+            return value, m.group(1)
+    return None
 
 
 def when_from_text(text: str, now: datetime) -> datetime | None:
     """The moment a description names, in local time, or None if it names none."""
     low = text.lower()
-    m = _AGO.search(low)
-    if m:
-        n = _WORDS.get(m.group(1)) or int(m.group(1))
-        return now - timedelta(**{f"{m.group(2)}s": n})
+    ago = _ago(low)
+    if ago is not None:
+        n, unit = ago
+        days = n * 7 if unit == "week" else n
+        if unit in ("minute", "hour") or days != int(days):
+            try:
+                return now - timedelta(**{f"{unit}s": n})
+            except OverflowError:
+                return None
+        try:
+            base = (now - timedelta(days=int(days))).date()
+        except OverflowError:
+            return None
+        return min(now, datetime.combine(base, _clock(low) or DAY_DEFAULT, tzinfo=now.tzinfo))
     day_shift, default_time = None, None
     for words, (shift, at) in _DAY_WORDS.items():
         if words in low:
@@ -44,7 +74,7 @@ def when_from_text(text: str, now: datetime) -> datetime | None:
     if clock is None and day_shift is None:
         return None
     base = (now + timedelta(days=day_shift or 0)).date()
-    moment = datetime.combine(base, clock or default_time or time(12, 0), tzinfo=now.tzinfo)
+    moment = datetime.combine(base, clock or default_time or DAY_DEFAULT, tzinfo=now.tzinfo)
     if day_shift == -1 and clock is not None and "last night" in low and clock.hour < 12:
         moment += timedelta(days=1)  # "last night at 3am" is early this morning
     if moment > now:

@@ -18,6 +18,10 @@ count and moves focus to a new answer. No build step.
     POST /diary/logout          forget it
     POST /diary/log             save an episode with its assessment
     GET  /diary/episodes/{id}   one saved episode and its assessment
+    GET  /diary/episodes/{id}/edit    the form filled in; POST saves and re-assesses
+    GET  /diary/episodes/{id}/delete  asks first; POST deletes
+    GET  /diary/report          the printable report (the same template as `charley report`)
+    GET  /diary/chart.svg       the chart (?size=phone for a phone's width)
     /static/...                 the style sheet, the script and the icon
 
 The API's own docs page (/docs) is in routes/docs.py; /favicon.ico in app.py.
@@ -34,7 +38,20 @@ from fastapi.staticfiles import StaticFiles
 
 from charley.web.pages.common import HERE
 from charley.web.pages.describe import index, post_index
-from charley.web.pages.diary import diary_page, episode_page, log_episode, login, logout
+from charley.web.pages.diary import (
+    chart,
+    delete_episode,
+    delete_page,
+    diary_page,
+    edit_page,
+    episode_page,
+    log_episode,
+    login,
+    logout,
+    report_css,
+    report_page,
+    save_edit,
+)
 from charley.web.pages.interview import (
     answers_page,
     interview,
@@ -62,6 +79,13 @@ def install(app: FastAPI) -> None:
         ("/diary/logout", logout, ["POST"]),
         ("/diary/log", log_episode, ["POST"]),
         ("/diary/episodes/{episode_id}", episode_page, ["GET"]),
+        ("/diary/episodes/{episode_id}/edit", edit_page, ["GET"]),
+        ("/diary/episodes/{episode_id}/edit", save_edit, ["POST"]),
+        ("/diary/episodes/{episode_id}/delete", delete_page, ["GET"]),
+        ("/diary/episodes/{episode_id}/delete", delete_episode, ["POST"]),
+        ("/diary/report", report_page, ["GET"]),
+        ("/diary/report.css", report_css, ["GET"]),
+        ("/diary/chart.svg", chart, ["GET"]),
     )
     for path, endpoint, methods in routes:
         app.add_route(path, endpoint, methods=methods, include_in_schema=False)

@@ -4,7 +4,7 @@ shown, the security headers, and safe reading of a posted form."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,13 +137,13 @@ def duration(seconds: float | None) -> str:
     return f"{days} days"
 
 
-def when(moment: datetime | str | None) -> str:
-    """A moment in local time, for people: Mon 2 Feb 2026, 03:05."""
+def when(moment: datetime | str | None, zone: tzinfo | None = None) -> str:
+    """A moment for people, in `zone` (the server's if None): Mon 2 Feb 2026, 03:05."""
     if moment is None:
         return "not known"
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    local = moment.astimezone()
+    local = moment.astimezone(zone)
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 

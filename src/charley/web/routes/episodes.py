@@ -148,7 +148,9 @@ def get_episode(episode_id: int, diary: DiaryDep) -> Response:
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
 def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
-    saved = diary.update(_episode_id(episode_id), entry)
+    saved = diary.update(
+        _episode_id(episode_id), entry, assess_with=Assessor.for_text(diary, entry.text)
+    )
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
