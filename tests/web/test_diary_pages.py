@@ -118,7 +118,7 @@ def test_changing_an_episode_re_assesses_it(site: Site) -> None:
     page = site.client.get(r.headers["location"]).text
     assert "Your changes are saved" in page
     assert "You can look after this at home" not in page
-    assert re.search(r"Call emergency services now|Go to an emergency department now", page)
+    assert re.search(r"Call 999 now|Go to A&amp;E now", page)
     assert episode_count(site) == 1
 
 

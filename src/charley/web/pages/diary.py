@@ -488,16 +488,27 @@ def _no_such_episode(request: Request) -> Response:
     return message_page(request, "No such episode", "There is no such episode in your diary.", 404)
 
 
-async def episode_page(request: Request) -> Response:
+async def _episode_or_page(
+    request: Request, doing: str = "see"
+) -> tuple[int, SavedEpisode] | Response:
+    """The person and their episode named in the address, or the page to show
+    instead: log in first, no such episode, or the diary cannot be used."""
     try:
         pid = await run_in_threadpool(_person, request)
         if pid is None:
-            return _login(request, status=401, error="Give your token to see your diary.")
-        saved = await _own_episode(request, pid)
+            return _login(request, status=401, error=f"Give your token to {doing} your diary.")
+        return pid, await _own_episode(request, pid)
     except NotFoundError:
         return _no_such_episode(request)
     except (SQLAlchemyError, CharleyError):
         return unavailable(request)
+
+
+async def episode_page(request: Request) -> Response:
+    found = await _episode_or_page(request)
+    if isinstance(found, Response):
+        return found
+    _, saved = found
     context = {
         "nav": "diary",
         "episode": saved,
@@ -546,15 +557,10 @@ def _edit_page(
 
 
 async def edit_page(request: Request) -> Response:
-    try:
-        pid = await run_in_threadpool(_person, request)
-        if pid is None:
-            return _login(request, status=401, error="Give your token to see your diary.")
-        saved = await _own_episode(request, pid)
-    except NotFoundError:
-        return _no_such_episode(request)
-    except (SQLAlchemyError, CharleyError):
-        return unavailable(request)
+    found = await _episode_or_page(request)
+    if isinstance(found, Response):
+        return found
+    _, saved = found
     zone = _zone_of(request)
     return _edit_page(request, saved, _values_of(saved, zone[0]), {}, zone)
 
@@ -570,11 +576,11 @@ async def save_edit(request: Request) -> Response:
     if form is None:
         return cross_site(request)
     zone = _zone_of(request, form)
+    found = await _episode_or_page(request, "change")
+    if isinstance(found, Response):
+        return found
+    pid, saved = found
     try:
-        pid = await run_in_threadpool(_person, request)
-        if pid is None:
-            return _login(request, status=401, error="Give your token to change your diary.")
-        saved = await _own_episode(request, pid)
         try:
             try:
                 data = _episode_data(form, zone[0], keep=saved)
@@ -593,15 +599,10 @@ async def save_edit(request: Request) -> Response:
 
 
 async def delete_page(request: Request) -> Response:
-    try:
-        pid = await run_in_threadpool(_person, request)
-        if pid is None:
-            return _login(request, status=401, error="Give your token to see your diary.")
-        saved = await _own_episode(request, pid)
-    except NotFoundError:
-        return _no_such_episode(request)
-    except (SQLAlchemyError, CharleyError):
-        return unavailable(request)
+    found = await _episode_or_page(request)
+    if isinstance(found, Response):
+        return found
+    _, saved = found
     context = {"nav": "diary", "episode": saved, "zone": _zone_of(request)[0]}
     return render(request, "episode_delete.html", context)
 
@@ -615,11 +616,11 @@ async def delete_episode(request: Request) -> Response:
     form = await read_form(request)
     if form is None:
         return cross_site(request)
+    found = await _episode_or_page(request, "change")
+    if isinstance(found, Response):
+        return found
+    pid, saved = found
     try:
-        pid = await run_in_threadpool(_person, request)
-        if pid is None:
-            return _login(request, status=401, error="Give your token to change your diary.")
-        saved = await _own_episode(request, pid)
         await run_in_threadpool(_delete, request, pid, saved.id)
     except NotFoundError:
         return _no_such_episode(request)
