@@ -95,8 +95,11 @@ READS = (
     ("GET /healthz", 2),
 )
 WRITE = "POST /v1/episodes"
-LOST = "lost"  # the status of an attempt that got no answer: connection error
-TIMEOUT = "timeout"  # or no answer in REQUEST_TIMEOUT_S
+# the status of an attempt that got no answer:
+REFUSED = "refused"  # nothing listening on the port
+CLOSED = "closed"  # the connection was closed or reset before an answer came
+TIMEOUT = "timeout"  # no answer in REQUEST_TIMEOUT_S
+LOST = (REFUSED, CLOSED, TIMEOUT)
 
 Status = int | str
 
@@ -151,6 +154,7 @@ class Run:
     faults: list[Fault] = field(default_factory=list)
     stored: Counter[str] = field(default_factory=Counter)  # marker -> stored rows
     read_back_error: str = ""
+    server_exits: list[str] = field(default_factory=list)  # the server stopped by itself
     tracebacks: int = 0
 
 
@@ -299,7 +303,9 @@ def request(
 
 
 def lost_status(exc: BaseException) -> str:
-    return TIMEOUT if isinstance(exc, TimeoutError) else LOST
+    if isinstance(exc, TimeoutError):
+        return TIMEOUT
+    return REFUSED if isinstance(exc, ConnectionRefusedError) else CLOSED
 
 
 def episode_body(rng: random.Random, marker: str, descriptions: list[str]) -> bytes:
@@ -452,7 +458,9 @@ def read_back(base: str, people: list[Person]) -> Counter[str]:
                 if status == 200:
                     break
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"reading {person.name}'s episodes back: {status or LOST}")
+                    raise RuntimeError(
+                        f"reading {person.name}'s episodes back: {status or 'no answer'}"
+                    )
                 time.sleep(0.5)
             rows = json.loads(data)["episodes"]
             if len(rows) >= PAGE and hi - lo > timedelta(seconds=1):
@@ -497,6 +505,13 @@ def soak(
             make_faults(run, server, cluster)
         for t in threads:
             t.join()
+        assert server.proc is not None
+        if server.proc.poll() is not None:  # it died on its own: start it to read back
+            log = server.logs[-1]
+            run.server_exits.append(
+                f"exit code {server.proc.returncode}; its log ends:\n{tail(log)}"
+            )
+            server.start()
         try:
             run.stored = read_back(server.base, people)
         except RuntimeError as exc:
@@ -527,6 +542,7 @@ def make_faults(run: Run, server: Server, cluster: PgCluster | None) -> None:
     if cluster is None:
         return
     at(run, 0.55)
+    time.sleep(max(0.0, run.start + fault.window_end + 1 - time.monotonic()))  # one at a time
     outage = min(5.0, 0.1 * run.seconds)
     fault = Fault("PostgreSQL stop", since(run), 0.0)
     cluster.crash()  # pg_ctl stop -m immediate
@@ -580,7 +596,7 @@ def report(run: Run) -> list[tuple[bool, str]]:
     duplicates = sum(n - 1 for n in run.stored.values())
     unacknowledged_stored = sum(1 for m in run.stored if m not in acknowledged)
     unfinished = sum(1 for w in run.writes if not w.acknowledged and w.refused is None)
-    refused = Counter(w.refused for w in run.writes if w.refused is not None)
+    refused: Counter[Status] = Counter(w.refused for w in run.writes if w.refused is not None)
     retried = sum(1 for w in run.writes if w.attempts > 1)
 
     print(
@@ -601,8 +617,10 @@ def report(run: Run) -> list[tuple[bool, str]]:
         f"          acknowledged but missing: {len(missing)}; stored twice or more: {duplicates}; "
         f"stored but never acknowledged: {unacknowledged_stored}; "
         f"no answer by the end: {unfinished}"
-        + (f"; refused: {status_line(Counter(dict(refused)))}" if refused else "")
+        + (f"; refused: {status_line(refused)}" if refused else "")
     )
+    for exit in run.server_exits:
+        print(f"  the server EXITED by itself during the run ({exit})")
     if run.read_back_error:
         print(f"  read back FAILED: {run.read_back_error}")
     total = Counter(a.status for a in attempts)
@@ -636,22 +654,26 @@ def report(run: Run) -> list[tuple[bool, str]]:
     first_503s: list[float | None] = []
     for i, f in enumerate(run.faults):
         until = run.faults[i + 1].start if i + 1 < len(run.faults) else float("inf")
-        near = [a for a in attempts if a.done >= f.start and a.sent < until]
+        near = [a for a in attempts if f.start <= a.done < until]
         print(f"  around the {f.name} at {f.start:.1f} s (times from the fault):")
         print(f"    503:                {span(near, lambda s: s == 503, f.start)}")
-        lost = span(near, lambda s: s in (LOST, TIMEOUT), f.start)
-        print(f"    connection errors:  {lost}")
+        lost = span(near, lambda s: s in LOST, f.start)
+        kinds: Counter[Status] = Counter(a.status for a in near if a.status in LOST)
+        print(f"    connection errors:  {lost}" + (f"; {status_line(kinds)}" if kinds else ""))
         other = Counter(a.status for a in near if is_5xx(a.status) and a.status != 503)
         if other:
             print(f"    other 5xx:          {status_line(other)}")
         slowest = max((a.done - a.sent for a in near if a.sent <= f.window_end), default=0.0)
         print(f"    slowest request in the window: {slowest:.1f} s")
         if f.name.startswith("PostgreSQL"):
-            after = [a.done - f.down for a in near if a.status == 503 and a.done >= f.down]
+            after = [a.done - f.start for a in near if a.status == 503]
             first = min(after) if after else None
             first_503s.append(first)
             shown = f"{first:.2f} s" if first is not None else "no 503 at all"
-            print(f"    database stopped to the first 503: {shown}")
+            print(
+                f"    database stopped to the first 503: {shown} "
+                f"(pg_ctl stop -m immediate returned after {f.down - f.start:.2f} s)"
+            )
 
     n500 = total[500]
     outside = Counter(a.status for a in steady if is_5xx(a.status))
