@@ -655,7 +655,10 @@ def report(run: Run) -> list[tuple[bool, str]]:
     for i, f in enumerate(run.faults):
         until = run.faults[i + 1].start if i + 1 < len(run.faults) else float("inf")
         near = [a for a in attempts if f.start <= a.done < until]
-        print(f"  around the {f.name} at {f.start:.1f} s (times from the fault):")
+        print(
+            f"  around the {f.name} at {f.start:.1f} s (times from the fault; answers by kind "
+            f"up to {GRACE_S:g} s after it was back):"
+        )
         print(f"    503:                {span(near, lambda s: s == 503, f.start)}")
         lost = span(near, lambda s: s in LOST, f.start)
         kinds: Counter[Status] = Counter(a.status for a in near if a.status in LOST)
@@ -663,7 +666,11 @@ def report(run: Run) -> list[tuple[bool, str]]:
         other = Counter(a.status for a in near if is_5xx(a.status) and a.status != 503)
         if other:
             print(f"    other 5xx:          {status_line(other)}")
-        slowest = max((a.done - a.sent for a in near if a.sent <= f.window_end), default=0.0)
+        window = [a for a in near if a.sent <= f.window_end]
+        for kind in [WRITE, *(k for k, _ in READS)]:
+            answers = Counter(a.status for a in window if a.kind == kind)
+            print(f"    {kind:26} {status_line(answers)}")
+        slowest = max((a.done - a.sent for a in window), default=0.0)
         print(f"    slowest request in the window: {slowest:.1f} s")
         if f.name.startswith("PostgreSQL"):
             after = [a.done - f.start for a in near if a.status == 503]
