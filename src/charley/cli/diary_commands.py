@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from charley.cli.output import error, to_json
+from charley.cli.output import error, failure, to_json
 from charley.errors import CharleyError, InputError
 
 DbOption = Annotated[
@@ -50,33 +50,17 @@ def _open(db: str | None):  # type: ignore[no-untyped-def]
     return Diary(db)
 
 
-def _is_new_diary(db: str | None) -> tuple[str, bool]:
-    """The diary's URL, and whether it has yet to be made (no file, or no tables)."""
-    from charley.diary.database import current_revision, default_url, make_engine
-
-    url = db or default_url()
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return url, not Path(url.removeprefix("sqlite:///")).expanduser().exists()
-    engine = make_engine(url)
-    try:
-        return url, not current_revision(engine)
-    except Exception:  # cannot tell; opening the diary will say what is wrong
-        return url, False
-    finally:
-        engine.dispose()
-
-
 def _where(url: str) -> str:
     """A SQLite diary's file, or the URL without its password."""
-    if url.startswith("sqlite:///"):
-        return str(Path(url.removeprefix("sqlite:///")).expanduser())
-    from sqlalchemy import make_url
+    from charley.diary.database import shown_url, sqlite_path
 
-    return make_url(url).render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    return str(path) if path is not None else shown_url(url)
 
 
 def _fail(exc: CharleyError) -> typer.Exit:
-    return typer.Exit(error(str(exc)))
+    """Exit with a one-line message: code 2 for bad input, 3 when the diary failed."""
+    return typer.Exit(failure(exc))
 
 
 def _remedies(tried: list[str]) -> list[dict[str, Any]]:
@@ -172,10 +156,9 @@ def log(
         if not data["sites"]:
             raise InputError("where was it? name a body site (e.g. calf) in words or with --site")
         entry = episode_in(data)
-        url, fresh = _is_new_diary(db)
-        with _open(url) as diary:
-            if fresh:
-                print(f"Started a new diary at {_where(url)}", file=sys.stderr)
+        with _open(db) as diary:
+            if diary.created:
+                print(f"Started a new diary at {_where(diary.url)}", file=sys.stderr)
             assessor = Assessor(diary, findings)
             saved = diary.add(entry, assess_with=assessor)
     except CharleyError as exc:
@@ -392,7 +375,11 @@ def db_upgrade(db: DbOption = None) -> None:
 
     url = db or default_url()
     try:
-        revision = migrate(make_engine(url))
+        engine = make_engine(url)
+        try:
+            revision = migrate(engine)
+        finally:
+            engine.dispose()
     except CharleyError as exc:
         raise _fail(exc) from None
     print(f"diary at revision {revision}")

@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from charley.diary.database import default_url, make_engine, migrate
+from charley.diary.database import default_url, make_engine, upgrade
 from charley.diary.entries import EpisodeIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
 from charley.errors import DiaryError, NotFoundError
@@ -117,14 +117,22 @@ class Diary:
         """Open (and migrate) the diary at `url`, or use a shared, migrated `engine`.
 
         `person_id` picks a person already known (the HTTP server finds it from
-        a token); otherwise `person` is found by name, or created.
+        a token); otherwise `person` is found by name, or created. `created`
+        says whether this call made the diary's schema (a new diary): of many
+        processes opening a new diary at once, exactly one did.
         """
         self.url = url or default_url()
         self._owns_engine = engine is None
         self.engine = engine or make_engine(self.url)
-        if engine is None:
-            migrate(self.engine)
-        self.person_id = person_id if person_id is not None else self._person(person)
+        self.created = False
+        try:
+            if engine is None:
+                before, _ = upgrade(self.engine)
+                self.created = before == ""
+            self.person_id = person_id if person_id is not None else self._person(person)
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> Diary:
         return self
@@ -140,14 +148,28 @@ class Diary:
         return Session(self.engine, expire_on_commit=False)
 
     def _person(self, name: str) -> int:
-        with self._guard(), self._session() as s, s.begin():
-            found = s.scalar(select(Person.id).where(Person.name == name))
+        """The person called `name`, created if new. Two processes may create the
+        same person at once: the one whose insert loses reads the winner's row."""
+        with self._guard():
+            found = self._find_person(name)
             if found is not None:
                 return found
-            person = Person(name=name, created_at=datetime.now(UTC))
-            s.add(person)
-            s.flush()
-            return person.id
+            try:
+                with self._session() as s, s.begin():
+                    person = Person(name=name, created_at=datetime.now(UTC))
+                    s.add(person)
+                    s.flush()
+                    return person.id
+            except IntegrityError:
+                found = self._find_person(name)
+                if found is None:
+                    raise
+                return found
+
+    def _find_person(self, name: str) -> int | None:
+        with self.engine.connect() as c:
+            found = c.scalar(select(Person.id).where(Person.name == name))
+        return int(found) if found is not None else None
 
     class _Guard:
         def __enter__(self) -> None:
