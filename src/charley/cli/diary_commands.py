@@ -190,6 +190,8 @@ def history(
     from charley.diary.patterns import summarize
 
     try:
+        if limit < 0:
+            raise InputError(f"--limit must be 0 or more, not {limit}")
         lo, hi = _range(start, end)
         with _open(db) as diary:
             pattern = summarize(diary)
@@ -324,10 +326,14 @@ def export(
         raise _fail(exc) from None
     if out is None:
         sys.stdout.write(buffer.getvalue())
-    else:
-        with out.open("w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-        print(f"exported to {out}", file=sys.stderr)
+        return
+    from charley.diary.files import write_private
+
+    try:
+        write_private(out, buffer.getvalue())
+    except OSError as exc:
+        raise _fail(InputError(f"cannot write {out}: {exc.strerror or exc}")) from None
+    print(f"exported to {out}", file=sys.stderr)
 
 
 def import_(

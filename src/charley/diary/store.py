@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from charley.diary.database import default_url, make_engine, upgrade
 from charley.diary.entries import EpisodeIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
-from charley.errors import DiaryError, NotFoundError
+from charley.errors import DiaryError, InputError, NotFoundError
 
 LOCAL_PERSON = "me"
 BATCH = 5000
@@ -361,6 +361,8 @@ class Diary:
         limit: int | None = None,
         newest_first: bool = False,
     ) -> Iterator[SavedEpisode]:
+        if limit is not None and limit < 0:  # SQLite would read it as "no limit"
+            raise InputError(f"a limit is 0 or more, not {limit}")
         query = select(Episode).where(Episode.person_id == self.person_id)
         if start is not None:
             query = query.where(Episode.started_at >= as_utc(start))

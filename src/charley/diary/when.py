@@ -12,7 +12,7 @@ hours ago"), read as the diary's fields read them.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from charley.diary.numbers import read_number
 from charley.errors import InputError
@@ -105,15 +105,16 @@ def parse_when(value: str, now: datetime) -> datetime:
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
+        found: datetime | None = parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo)
     except ValueError:
-        pass
-    if text.lower() in ("now", "today"):
-        return now
-    found = when_from_text(text, now)
+        found = now if text.lower() in ("now", "today") else when_from_text(text, now)
     if found is None:
         raise InputError(
             f"cannot read the time {value!r}: use ISO (2026-11-20 or 2026-11-20T03:00), "
             "'3am', 'last night' or '2 hours ago'"
         )
+    try:  # stored and compared in UTC: the first and last hours of the calendar are not
+        found.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InputError(f"the time {value!r} is out of range") from None
     return found
