@@ -19,19 +19,17 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from charley.cli.app import app
-from charley.diary.database import current_revision, head_revision, make_engine, migrate
+from charley.diary.database import current_revision, head_revision, make_engine
+from tests.diary.first_revision import FIRST, diary_at_first_revision
 
 GUARD_SECONDS = 300  # only ends a hung child; the test never waits on the clock
 REPO = Path(__file__).resolve().parents[2]
-FIRST = "0001_create_diary"
 PAUSE_AFTER = "ix_episode_sites_person_site"  # the first index made by 0002
 
 CHILD = f"""
@@ -56,38 +54,6 @@ run(["db", "upgrade", "--db", sys.argv[1]])
 """
 
 runner = CliRunner()
-
-
-def diary_at_first_revision(url: str) -> None:
-    """A diary made by the first migration only, with three episodes of one person."""
-    engine = make_engine(url)
-    try:
-        assert migrate(engine, to=FIRST) == FIRST
-        now = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
-        with engine.begin() as c:
-            person = c.execute(
-                text("INSERT INTO people (name, created_at) VALUES ('me', :now) RETURNING id"),
-                {"now": now},
-            ).scalar_one()
-            for day in (1, 2, 3):
-                values = {"p": person, "at": now.replace(day=day), "notes": f"episode {day}"}
-                episode = c.execute(
-                    text(
-                        "INSERT INTO episodes (person_id, started_at, notes, at_night,"
-                        " after_exercise, woke, created_at)"
-                        " VALUES (:p, :at, :notes, :no, :no, :no, :at) RETURNING id"
-                    ),
-                    values | {"no": False},
-                ).scalar_one()
-                c.execute(
-                    text(
-                        "INSERT INTO episode_sites (episode_id, person_id, site, side)"
-                        " VALUES (:e, :p, 'calf', 'left')"
-                    ),
-                    {"e": episode, "p": person},
-                )
-    finally:
-        engine.dispose()
 
 
 def kill_upgrade_midway(url: str, stderr_path: Path) -> None:

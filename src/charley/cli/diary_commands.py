@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,14 +33,44 @@ ToOption = Annotated[str | None, typer.Option("--to", help="End (not included)."
 db_app = typer.Typer(help="Manage the diary database.", no_args_is_help=True)
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone()
+def _zone(db: str | None) -> tzinfo | None:
+    """The diary keeper's time zone (None: the machine's), read without making a diary,
+    so that input refused for a bad time changes nothing."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charley.diary.database import default_url, make_engine, sqlite_path
+    from charley.diary.people import zone_named
+    from charley.diary.store import LOCAL_PERSON
+    from charley.diary.zones import zone_of
+
+    url = db or default_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return None
+    engine = make_engine(url)
+    try:
+        return zone_of(zone_named(engine, LOCAL_PERSON))
+    except (SQLAlchemyError, CharleyError):  # no diary yet, or one from before zones
+        return None
+    finally:
+        engine.dispose()
 
 
-def _range(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+def _now(db: str | None) -> datetime:
+    """This moment on the diary keeper's clock: "yesterday" and "3am" are theirs."""
+    from charley.diary.zones import now_in
+
+    return now_in(_zone(db))
+
+
+def _range(
+    db: str | None, start: str | None, end: str | None
+) -> tuple[datetime | None, datetime | None]:
     from charley.diary.when import parse_when
 
-    now = _now()
+    if not start and not end:
+        return None, None
+    now = _now(db)
     return (parse_when(start, now) if start else None, parse_when(end, now) if end else None)
 
 
@@ -130,7 +160,7 @@ def log(
                     "give the episode in words or with --site (see charley log --help)"
                 )
             words = _ask_episode(console)
-        now = _now()
+        now = _now(db)
         findings = parse(clean_description(words)) if words.strip() else Findings()
         data: dict[str, Any] = (
             episode_from_findings(findings, words, now) if words.strip() else {"sites": []}
@@ -167,7 +197,7 @@ def log(
         print(to_json(saved.to_dict() | {"assessment": saved.assessment}))
         return
     sites = ", ".join(f"{s} ({side})" if side != "unknown" else s for s, side in saved.sites)
-    moment = f"{saved.started_at.astimezone():%Y-%m-%d %H:%M}"
+    moment = f"{saved.started_at.astimezone(diary.zone):%Y-%m-%d %H:%M}"
     console.print(f"[green]Saved episode {saved.id}[/green]: {sites}, {moment}")
     from charley.cli.render import render
 
@@ -192,7 +222,7 @@ def history(
     try:
         if limit < 0:
             raise InputError(f"--limit must be 0 or more, not {limit}")
-        lo, hi = _range(start, end)
+        lo, hi = _range(db, start, end)
         with _open(db) as diary:
             pattern = summarize(diary)
             recent = diary.list(start=lo, end=hi, limit=limit, newest_first=True)
@@ -254,7 +284,7 @@ def history(
     for e in recent:
         episodes.add_row(
             str(e.id),
-            f"{e.started_at.astimezone():%Y-%m-%d %H:%M}",
+            f"{e.started_at.astimezone(diary.zone):%Y-%m-%d %H:%M}",
             ", ".join(s for s, _ in e.sites),
             f"{e.duration_seconds / 60:.1f}" if e.duration_seconds else "",
             "" if e.severity is None else str(e.severity),
@@ -281,7 +311,7 @@ def report(
     if chart is None and html is None:
         raise typer.Exit(error("say what to write: --chart FILE.png|.svg and/or --html FILE.html"))
     try:
-        lo, hi = _range(start, end)
+        lo, hi = _range(db, start, end)
         with _open(db) as diary:
             if chart is not None:
                 write_chart(diary, chart, start=lo, end=hi)
@@ -311,7 +341,7 @@ def export(
     if fmt not in ("csv", "fhir"):
         raise typer.Exit(error(f"--format must be csv or fhir, not {fmt!r}"))
     try:
-        lo, hi = _range(start, end)
+        lo, hi = _range(db, start, end)
         buffer = io.StringIO()
         with _open(db) as diary:
             if fmt == "csv":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from charley.diary.database import default_url, make_engine, upgrade
 from charley.diary.entries import EpisodeIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
+from charley.diary.zones import zone_of
 from charley.errors import DiaryError, InputError, NotFoundError
 
 LOCAL_PERSON = "me"
@@ -119,7 +120,9 @@ class Diary:
         `person_id` picks a person already known (the HTTP server finds it from
         a token); otherwise `person` is found by name, or created. `created`
         says whether this call made the diary's schema (a new diary): of many
-        processes opening a new diary at once, exactly one did.
+        processes opening a new diary at once, exactly one did. `zone` is the
+        person's time zone, in which their days and nights are counted (None:
+        the machine's).
         """
         self.url = url or default_url()
         self._owns_engine = engine is None
@@ -130,6 +133,7 @@ class Diary:
                 before, _ = upgrade(self.engine)
                 self.created = before == ""
             self.person_id = person_id if person_id is not None else self._person(person)
+            self.zone_name = self._zone_name()
         except BaseException:
             self.close()
             raise
@@ -166,6 +170,16 @@ class Diary:
                     raise
                 return found
 
+    def _zone_name(self) -> str | None:
+        with self._guard(), self.engine.connect() as c:
+            found = c.scalar(select(Person.zone).where(Person.id == self.person_id))
+        return str(found) if found else None
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The person's time zone; None: the machine's (`astimezone(None)` is local time)."""
+        return zone_of(self.zone_name)
+
     def _find_person(self, name: str) -> int | None:
         with self.engine.connect() as c:
             found = c.scalar(select(Person.id).where(Person.name == name))
@@ -193,9 +207,10 @@ class Diary:
             "assessment": json.dumps(assessment, ensure_ascii=False) if assessment else None,
         }
 
-    @classmethod
-    def _columns(cls, entry: EpisodeIn, assessment: dict[str, Any] | None) -> dict[str, Any]:
-        """An episode's content columns: the one place an entry meets the table."""
+    def _columns(self, entry: EpisodeIn, assessment: dict[str, Any] | None) -> dict[str, Any]:
+        """An episode's content columns: the one place an entry meets the table.
+
+        Whether it was at night, when not said, is read on the person's clock."""
         return {
             "started_at": entry.started_at,
             "duration_seconds": entry.duration_seconds,
@@ -204,10 +219,10 @@ class Diary:
             "trigger": entry.trigger,
             "notes": entry.notes,
             "text": entry.text,
-            "at_night": entry.night(),
+            "at_night": entry.night(self.zone),
             "after_exercise": entry.after_exercise,
             "woke": entry.woke,
-            **cls._assessment_columns(assessment),
+            **self._assessment_columns(assessment),
         }
 
     def _children(self, entry: EpisodeIn) -> tuple[list[EpisodeSite], list[EpisodeRemedy]]:
