@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from charley.cli.output import error, failure
-from charley.errors import CharleyError
+from charley.errors import CharleyError, DiaryError
 
 ZoneOption = Annotated[
     str | None,
@@ -91,6 +91,8 @@ def users_add(
 
     Example: charley users add ann --zone Europe/London
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from charley.diary.database import default_url, make_engine, migrate
     from charley.diary.people import add_person
 
@@ -99,6 +101,8 @@ def users_add(
         try:
             migrate(engine)
             token = add_person(engine, name, zone=zone)
+        except SQLAlchemyError as exc:
+            raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}") from None
         finally:
             engine.dispose()
     except CharleyError as exc:
@@ -124,15 +128,20 @@ def users_zone(
 
     Example: charley users zone me Europe/London
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from charley.diary.people import set_zone, zone_named
     from charley.diary.store import LOCAL_PERSON, Diary
 
     try:
         with Diary(db, person=LOCAL_PERSON) as diary:  # the local person exists from here on
-            if zone is None:
-                shown = zone_named(diary.engine, name) or "not set (the machine's zone)"
-            else:
-                shown = set_zone(diary.engine, name, zone)
+            try:
+                if zone is None:
+                    shown = zone_named(diary.engine, name) or "not set (the machine's zone)"
+                else:
+                    shown = set_zone(diary.engine, name, zone)
+            except SQLAlchemyError as exc:
+                raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}") from None
     except CharleyError as exc:
         raise typer.Exit(failure(exc)) from None
     print(f"time zone of {name}: {shown}")

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from charley.diary.database import default_url, make_engine, upgrade
+from charley.diary.database import default_url, make_engine, upgrade, without_password
 from charley.diary.entries import EpisodeIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
 from charley.diary.zones import zone_of
@@ -186,16 +186,20 @@ class Diary:
         return int(found) if found is not None else None
 
     class _Guard:
+        def __init__(self, url: str) -> None:
+            self.url = url
+
         def __enter__(self) -> None:
             return None
 
         def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
             if isinstance(exc, SQLAlchemyError):
-                raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}: {exc}")
+                said = without_password(f"{exc.__class__.__name__}: {exc}", self.url)
+                raise DiaryError(f"the diary could not be used: {said}")
 
     def _guard(self) -> Diary._Guard:
         """Turn database failures into DiaryError (the transaction is rolled back)."""
-        return Diary._Guard()
+        return Diary._Guard(self.engine.url.render_as_string(hide_password=False))
 
     # -- writing -------------------------------------------------------------
 
