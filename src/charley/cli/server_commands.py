@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charley.cli.output import error, failure
+from charley.cli.output import failure
 from charley.errors import CharleyError, DiaryError
 
 ZoneOption = Annotated[
@@ -58,7 +58,7 @@ def serve(
     try:
         migrate(make_engine(url))  # once, before the workers start
     except CharleyError as exc:
-        raise typer.Exit(error(str(exc))) from None
+        raise typer.Exit(failure(exc)) from None
     os.environ["CHARLEY_DB"] = url  # every worker's create_app() reads it
     uvicorn.run(
         "charley.web.app:create_app",
