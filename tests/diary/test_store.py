@@ -9,7 +9,6 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
@@ -20,8 +19,9 @@ from charley.diary.database import current_revision, make_engine, migrate
 from charley.diary.entries import RemedyIn, SiteIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite
 from charley.errors import DiaryError, InputError, NotFoundError
+from tests.diary.first_revision import FIRST, diary_at_first_revision
+from tests.diary.first_revision import WHEN as FIRST_WHEN
 
-FIRST = "0001_create_diary"
 DAY0 = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 
 
@@ -376,22 +376,16 @@ def test_reopening_a_database_keeps_its_episodes(diary_url: str) -> None:
 def test_a_diary_made_at_the_first_revision_is_upgraded_with_its_episodes(
     diary_url: str,
 ) -> None:
-    engine = make_engine(diary_url)
-    try:
-        cfg = alembic_config()
-        with engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, FIRST)
-        assert current_revision(engine) == FIRST
-        with Diary(diary_url, engine=engine) as old:  # `engine`: no migration
-            old.add(entry(remedies=[{"remedy": "stretch", "relief": 3}]))
-            old.add(entry(when(days=1), sites=[{"site": "foot"}, {"site": "hand"}]))
-            saved = old.list()
-    finally:
-        engine.dispose()
+    diary_at_first_revision(diary_url)
     with Diary(diary_url) as diary:
         assert current_revision(diary.engine) == HEAD
-        assert diary.list() == saved
+        saved = diary.list()
+        assert [(e.notes, e.sites, e.remedies) for e in saved] == [
+            ("episode 1", (("calf", "left"),), (("stretch", 3),)),
+            ("episode 2", (("calf", "left"), ("foot", "unknown")), ()),
+            ("episode 3", (("calf", "left"),), ()),
+        ]
+        assert [e.started_at for e in saved] == [FIRST_WHEN.replace(day=d) for d in (1, 2, 3)]
         if HEAD != FIRST:
             indexes = {
                 i["name"]

@@ -14,7 +14,7 @@ from typer.core import TyperArgument, TyperCommand, TyperOption
 
 from charley import __version__
 from charley.cli import diary_commands, server_commands
-from charley.cli.output import EXIT_INPUT, error, to_json
+from charley.cli.output import EXIT_DIARY, EXIT_INPUT, error, failure, to_json
 from charley.errors import CharleyError, InputError
 
 # Plain help (no boxes), and -h as well as --help on every command.
@@ -124,15 +124,15 @@ def _main(
 
 
 def run(args: list[str]) -> None:
-    """Run the app; CharleyError becomes a one-line message and exit code 2."""
+    """Run the app; CharleyError becomes a one-line message and exit code 2 (3 for the diary)."""
     try:
         app(args=args, prog_name="charley", standalone_mode=True)
     except CharleyError as exc:  # pragma: no cover - commands catch their own
-        sys.exit(error(str(exc)))
+        sys.exit(failure(exc))
 
 
 def _fail(exc: CharleyError) -> typer.Exit:
-    return typer.Exit(error(str(exc)))
+    return typer.Exit(failure(exc))
 
 
 @app.command()
@@ -326,4 +326,4 @@ def bench_vignettes(
 
 _use_plain_help(app)
 
-__all__ = ["EXIT_INPUT", "app", "run"]
+__all__ = ["EXIT_DIARY", "EXIT_INPUT", "app", "run"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from charley.cli.output import error, to_json
+from charley.cli.output import error, failure, to_json
 from charley.errors import CharleyError, InputError
 
 DbOption = Annotated[
@@ -33,14 +33,44 @@ ToOption = Annotated[str | None, typer.Option("--to", help="End (not included)."
 db_app = typer.Typer(help="Manage the diary database.", no_args_is_help=True)
 
 
-def _now() -> datetime:
-    return datetime.now().astimezone()
+def _zone(db: str | None) -> tzinfo | None:
+    """The diary keeper's time zone (None: the machine's), read without making a diary,
+    so that input refused for a bad time changes nothing."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charley.diary.database import default_url, make_engine, sqlite_path
+    from charley.diary.people import zone_named
+    from charley.diary.store import LOCAL_PERSON
+    from charley.diary.zones import zone_of
+
+    url = db or default_url()
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return None
+    engine = make_engine(url)
+    try:
+        return zone_of(zone_named(engine, LOCAL_PERSON))
+    except (SQLAlchemyError, CharleyError):  # no diary yet, or one from before zones
+        return None
+    finally:
+        engine.dispose()
 
 
-def _range(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+def _now(db: str | None) -> datetime:
+    """This moment on the diary keeper's clock: "yesterday" and "3am" are theirs."""
+    from charley.diary.zones import now_in
+
+    return now_in(_zone(db))
+
+
+def _range(
+    db: str | None, start: str | None, end: str | None
+) -> tuple[datetime | None, datetime | None]:
     from charley.diary.when import parse_when
 
-    now = _now()
+    if not start and not end:
+        return None, None
+    now = _now(db)
     return (parse_when(start, now) if start else None, parse_when(end, now) if end else None)
 
 
@@ -50,33 +80,17 @@ def _open(db: str | None):  # type: ignore[no-untyped-def]
     return Diary(db)
 
 
-def _is_new_diary(db: str | None) -> tuple[str, bool]:
-    """The diary's URL, and whether it has yet to be made (no file, or no tables)."""
-    from charley.diary.database import current_revision, default_url, make_engine
-
-    url = db or default_url()
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return url, not Path(url.removeprefix("sqlite:///")).expanduser().exists()
-    engine = make_engine(url)
-    try:
-        return url, not current_revision(engine)
-    except Exception:  # cannot tell; opening the diary will say what is wrong
-        return url, False
-    finally:
-        engine.dispose()
-
-
 def _where(url: str) -> str:
     """A SQLite diary's file, or the URL without its password."""
-    if url.startswith("sqlite:///"):
-        return str(Path(url.removeprefix("sqlite:///")).expanduser())
-    from sqlalchemy import make_url
+    from charley.diary.database import shown_url, sqlite_path
 
-    return make_url(url).render_as_string(hide_password=True)
+    path = sqlite_path(url)
+    return str(path) if path is not None else shown_url(url)
 
 
 def _fail(exc: CharleyError) -> typer.Exit:
-    return typer.Exit(error(str(exc)))
+    """Exit with a one-line message: code 2 for bad input, 3 when the diary failed."""
+    return typer.Exit(failure(exc))
 
 
 def _remedies(tried: list[str]) -> list[dict[str, Any]]:
@@ -146,7 +160,7 @@ def log(
                     "give the episode in words or with --site (see charley log --help)"
                 )
             words = _ask_episode(console)
-        now = _now()
+        now = _now(db)
         findings = parse(clean_description(words)) if words.strip() else Findings()
         data: dict[str, Any] = (
             episode_from_findings(findings, words, now) if words.strip() else {"sites": []}
@@ -172,10 +186,9 @@ def log(
         if not data["sites"]:
             raise InputError("where was it? name a body site (e.g. calf) in words or with --site")
         entry = episode_in(data)
-        url, fresh = _is_new_diary(db)
-        with _open(url) as diary:
-            if fresh:
-                print(f"Started a new diary at {_where(url)}", file=sys.stderr)
+        with _open(db) as diary:
+            if diary.created:
+                print(f"Started a new diary at {_where(diary.url)}", file=sys.stderr)
             assessor = Assessor(diary, findings)
             saved = diary.add(entry, assess_with=assessor)
     except CharleyError as exc:
@@ -184,7 +197,7 @@ def log(
         print(to_json(saved.to_dict() | {"assessment": saved.assessment}))
         return
     sites = ", ".join(f"{s} ({side})" if side != "unknown" else s for s, side in saved.sites)
-    moment = f"{saved.started_at.astimezone():%Y-%m-%d %H:%M}"
+    moment = f"{saved.started_at.astimezone(diary.zone):%Y-%m-%d %H:%M}"
     console.print(f"[green]Saved episode {saved.id}[/green]: {sites}, {moment}")
     from charley.cli.render import render
 
@@ -207,7 +220,9 @@ def history(
     from charley.diary.patterns import summarize
 
     try:
-        lo, hi = _range(start, end)
+        if limit < 0:
+            raise InputError(f"--limit must be 0 or more, not {limit}")
+        lo, hi = _range(db, start, end)
         with _open(db) as diary:
             pattern = summarize(diary)
             recent = diary.list(start=lo, end=hi, limit=limit, newest_first=True)
@@ -269,7 +284,7 @@ def history(
     for e in recent:
         episodes.add_row(
             str(e.id),
-            f"{e.started_at.astimezone():%Y-%m-%d %H:%M}",
+            f"{e.started_at.astimezone(diary.zone):%Y-%m-%d %H:%M}",
             ", ".join(s for s, _ in e.sites),
             f"{e.duration_seconds / 60:.1f}" if e.duration_seconds else "",
             "" if e.severity is None else str(e.severity),
@@ -296,7 +311,7 @@ def report(
     if chart is None and html is None:
         raise typer.Exit(error("say what to write: --chart FILE.png|.svg and/or --html FILE.html"))
     try:
-        lo, hi = _range(start, end)
+        lo, hi = _range(db, start, end)
         with _open(db) as diary:
             if chart is not None:
                 write_chart(diary, chart, start=lo, end=hi)
@@ -326,7 +341,7 @@ def export(
     if fmt not in ("csv", "fhir"):
         raise typer.Exit(error(f"--format must be csv or fhir, not {fmt!r}"))
     try:
-        lo, hi = _range(start, end)
+        lo, hi = _range(db, start, end)
         buffer = io.StringIO()
         with _open(db) as diary:
             if fmt == "csv":
@@ -341,10 +356,14 @@ def export(
         raise _fail(exc) from None
     if out is None:
         sys.stdout.write(buffer.getvalue())
-    else:
-        with out.open("w", encoding="utf-8", newline="") as f:
-            f.write(buffer.getvalue())
-        print(f"exported to {out}", file=sys.stderr)
+        return
+    from charley.diary.files import write_private
+
+    try:
+        write_private(out, buffer.getvalue())
+    except OSError as exc:
+        raise _fail(InputError(f"cannot write {out}: {exc.strerror or exc}")) from None
+    print(f"exported to {out}", file=sys.stderr)
 
 
 def import_(
@@ -392,7 +411,11 @@ def db_upgrade(db: DbOption = None) -> None:
 
     url = db or default_url()
     try:
-        revision = migrate(make_engine(url))
+        engine = make_engine(url)
+        try:
+            revision = migrate(engine)
+        finally:
+            engine.dispose()
     except CharleyError as exc:
         raise _fail(exc) from None
     print(f"diary at revision {revision}")

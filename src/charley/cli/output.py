@@ -6,20 +6,29 @@ import json
 import sys
 from typing import Any
 
-from charley.errors import CharleyError
+from charley.errors import CharleyError, DiaryError
 
 EXIT_INPUT = 2
+"""Bad input: what was typed or given cannot be used; nothing changed."""
+EXIT_DIARY = 3
+"""The diary could not be opened, read or written, through no fault of the input
+(the database is down, locked for too long, or damaged); nothing changed."""
 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def error(message: str) -> int:
-    """Print a one-line error to stderr; return the exit code for bad input."""
+def error(message: str, *, code: int = EXIT_INPUT) -> int:
+    """Print a one-line error to stderr; return `code` (by default the code for bad input)."""
     first = str(message).splitlines()[0] if str(message) else "unknown error"
     print(f"charley: error: {first}", file=sys.stderr)
-    return EXIT_INPUT
+    return code
+
+
+def failure(exc: CharleyError) -> int:
+    """Print `exc` as a one-line error; return its exit code: 3 for the diary, else 2."""
+    return error(str(exc), code=EXIT_DIARY if isinstance(exc, DiaryError) else EXIT_INPUT)
 
 
 def assess_json(text: str) -> int:

@@ -8,9 +8,15 @@ from typing import Annotated
 
 import typer
 
-from charley.cli.output import error
-from charley.errors import CharleyError
+from charley.cli.output import failure
+from charley.errors import CharleyError, DiaryError
 
+ZoneOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ZONE", help="Their time zone, e.g. Europe/London (default: the machine's)."
+    ),
+]
 users_app = typer.Typer(help="People who keep a diary on a shared server.", no_args_is_help=True)
 
 DbOption = Annotated[
@@ -52,7 +58,7 @@ def serve(
     try:
         migrate(make_engine(url))  # once, before the workers start
     except CharleyError as exc:
-        raise typer.Exit(error(str(exc))) from None
+        raise typer.Exit(failure(exc)) from None
     os.environ["CHARLEY_DB"] = url  # every worker's create_app() reads it
     uvicorn.run(
         "charley.web.app:create_app",
@@ -74,30 +80,75 @@ def users_add(
             "--token-only", help="Print only the token (what a script reads; also when piped)."
         ),
     ] = False,
+    zone: ZoneOption = None,
 ) -> None:
     """Add a person and print their new token (shown once; only its hash is kept).
 
     On a terminal the token comes with a label; piped, or with --token-only,
-    it is printed alone, so that a script can read it.
+    it is printed alone, so that a script can read it. Their days and nights
+    are counted in --zone (default: the machine's, until the web page gives
+    their browser's).
 
-    Example: charley users add ann
+    Example: charley users add ann --zone Europe/London
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     from charley.diary.database import default_url, make_engine, migrate
     from charley.diary.people import add_person
 
     try:
         engine = make_engine(db or default_url())
-        migrate(engine)
-        token = add_person(engine, name)
+        try:
+            migrate(engine)
+            token = add_person(engine, name, zone=zone)
+        except SQLAlchemyError as exc:
+            raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}") from None
+        finally:
+            engine.dispose()
     except CharleyError as exc:
-        raise typer.Exit(error(str(exc))) from None
+        raise typer.Exit(failure(exc)) from None
     if token_only or not sys.stdout.isatty():
         print(token)
     else:
         print(f"Token for {name} (keep it secret; it is shown only once): {token}")
 
 
+def users_zone(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The person's name.")],
+    zone: Annotated[
+        str | None,
+        typer.Argument(metavar="ZONE", help="A time zone name, e.g. Europe/London."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or set a person's time zone: their days, nights and weeks are counted in it.
+
+    The diary of `charley log` is the person called "me". A person with no
+    zone of their own is on the machine's.
+
+    Example: charley users zone me Europe/London
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charley.diary.people import set_zone, zone_named
+    from charley.diary.store import LOCAL_PERSON, Diary
+
+    try:
+        with Diary(db, person=LOCAL_PERSON) as diary:  # the local person exists from here on
+            try:
+                if zone is None:
+                    shown = zone_named(diary.engine, name) or "not set (the machine's zone)"
+                else:
+                    shown = set_zone(diary.engine, name, zone)
+            except SQLAlchemyError as exc:
+                raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}") from None
+    except CharleyError as exc:
+        raise typer.Exit(failure(exc)) from None
+    print(f"time zone of {name}: {shown}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(serve)
     users_app.command("add")(users_add)
+    users_app.command("zone")(users_zone)
     app.add_typer(users_app, name="users")

@@ -6,7 +6,7 @@ InputError naming the field, and nothing is saved.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -121,11 +121,12 @@ class EpisodeIn(BaseModel):
             raise ValueError("is before 1900")
         return aware
 
-    def night(self) -> bool:
-        """At night: said so, or started between 22:00 and 06:00 local time."""
+    def night(self, zone: tzinfo | None = None) -> bool:
+        """At night: said so, or started between 22:00 and 06:00 in `zone` (None: the
+        machine's local time)."""
         if self.at_night is not None:
             return self.at_night
-        return night_at(self.started_at.astimezone())
+        return night_at(self.started_at.astimezone(zone))
 
 
 def night_at(local: datetime) -> bool:

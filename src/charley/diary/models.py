@@ -31,7 +31,9 @@ class Base(DeclarativeBase):
 
 
 class Person(Base):
-    """Whose diary it is. The CLI uses one local person; the HTTP server, one per token."""
+    """Whose diary it is. The CLI uses one local person; the HTTP server, one per token.
+
+    Their days and nights are counted in their own time zone."""
 
     __tablename__ = "people"
 
@@ -39,6 +41,8 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    zone: Mapped[str | None] = mapped_column(String(64))
+    """An IANA time zone name; None: the machine's zone."""
 
 
 class Episode(Base):

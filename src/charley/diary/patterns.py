@@ -9,7 +9,7 @@ count days, nights and runs of days.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Integer, cast, func, select
@@ -125,9 +125,10 @@ def _trend(last: int, previous: int) -> str:
     return "steady"
 
 
-def _night_of(moment: datetime) -> str:
-    """The evening date a night belongs to (02:00 on the 5th is the night of the 4th)."""
-    return (moment.astimezone() - timedelta(hours=12)).date().isoformat()
+def _night_of(moment: datetime, zone: tzinfo | None) -> str:
+    """The evening date a night belongs to (02:00 on the 5th is the night of the 4th),
+    on the clock of `zone` (None: the machine's)."""
+    return (moment.astimezone(zone) - timedelta(hours=12)).date().isoformat()
 
 
 def _longest_run(days: set[str]) -> int:
@@ -152,12 +153,13 @@ def summarize(
     """
     now = as_utc(now or datetime.now(UTC))
     if conn is not None:
-        return _summarize(diary.person_id, now, conn)
+        return _summarize(diary.person_id, diary.zone, now, conn)
     with diary._guard(), diary.engine.connect() as c:
-        return _summarize(diary.person_id, now, c)
+        return _summarize(diary.person_id, diary.zone, now, c)
 
 
-def _summarize(pid: int, now: datetime, c: Connection) -> Pattern:
+def _summarize(pid: int, zone: tzinfo | None, now: datetime, c: Connection) -> Pattern:
+    """The pattern; days and nights are counted on the person's clock (`zone`)."""
     mine = Episode.person_id == pid
     total, nights, exercise, longest = c.execute(
         select(
@@ -202,9 +204,9 @@ def _summarize(pid: int, now: datetime, c: Connection) -> Pattern:
     span_weeks = max(
         ((last_at - first_at).total_seconds() / 604800) if first_at and last_at else 0, 1.0
     )
-    recent_days = {_utc(r[0]).astimezone().date().isoformat() for r in recent}
-    night_dates = {_night_of(_utc(r[0])) for r in recent if r[1]}
-    woke_dates = {_night_of(_utc(r[0])) for r in recent if r[2]}
+    recent_days = {_utc(r[0]).astimezone(zone).date().isoformat() for r in recent}
+    night_dates = {_night_of(_utc(r[0]), zone) for r in recent if r[1]}
+    woke_dates = {_night_of(_utc(r[0]), zone) for r in recent if r[2]}
     return Pattern(
         episodes=total,
         first=first_at,

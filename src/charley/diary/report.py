@@ -25,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from sqlalchemy import Date, DateTime, Interval, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from charley.diary.files import write_private
 from charley.diary.models import Episode, EpisodeSite
 from charley.diary.patterns import Pattern, summarize
 from charley.diary.store import Diary, SavedEpisode, _utc
@@ -326,7 +327,7 @@ def write_chart(
     buffer = io.BytesIO()
     _render(diary, buffer, chosen, start=start, end=end, size=CHART_SIZE)
     try:
-        path.write_bytes(buffer.getvalue())
+        write_private(path, buffer.getvalue())
     except OSError as exc:
         raise InputError(f"cannot write the chart to {path}: {exc.strerror or exc}") from None
     return path
@@ -686,7 +687,7 @@ def write_report(
     page = render_report(diary, start=start, end=end, now=now)
     path = Path(path)
     try:
-        path.write_text(page, encoding="utf-8")
+        write_private(path, page)
     except OSError as exc:
         raise InputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     return path

@@ -13,17 +13,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from charley.diary.database import default_url, make_engine, migrate
+from charley.diary.database import default_url, make_engine, upgrade, without_password
 from charley.diary.entries import EpisodeIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
-from charley.errors import DiaryError, NotFoundError
+from charley.diary.zones import zone_of
+from charley.errors import DiaryError, InputError, NotFoundError
 
 LOCAL_PERSON = "me"
 BATCH = 5000
@@ -117,14 +118,25 @@ class Diary:
         """Open (and migrate) the diary at `url`, or use a shared, migrated `engine`.
 
         `person_id` picks a person already known (the HTTP server finds it from
-        a token); otherwise `person` is found by name, or created.
+        a token); otherwise `person` is found by name, or created. `created`
+        says whether this call made the diary's schema (a new diary): of many
+        processes opening a new diary at once, exactly one did. `zone` is the
+        person's time zone, in which their days and nights are counted (None:
+        the machine's).
         """
         self.url = url or default_url()
         self._owns_engine = engine is None
         self.engine = engine or make_engine(self.url)
-        if engine is None:
-            migrate(self.engine)
-        self.person_id = person_id if person_id is not None else self._person(person)
+        self.created = False
+        try:
+            if engine is None:
+                before, _ = upgrade(self.engine)
+                self.created = before == ""
+            self.person_id = person_id if person_id is not None else self._person(person)
+            self.zone_name = self._zone_name()
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> Diary:
         return self
@@ -140,26 +152,54 @@ class Diary:
         return Session(self.engine, expire_on_commit=False)
 
     def _person(self, name: str) -> int:
-        with self._guard(), self._session() as s, s.begin():
-            found = s.scalar(select(Person.id).where(Person.name == name))
+        """The person called `name`, created if new. Two processes may create the
+        same person at once: the one whose insert loses reads the winner's row."""
+        with self._guard():
+            found = self._find_person(name)
             if found is not None:
                 return found
-            person = Person(name=name, created_at=datetime.now(UTC))
-            s.add(person)
-            s.flush()
-            return person.id
+            try:
+                with self._session() as s, s.begin():
+                    person = Person(name=name, created_at=datetime.now(UTC))
+                    s.add(person)
+                    s.flush()
+                    return person.id
+            except IntegrityError:
+                found = self._find_person(name)
+                if found is None:
+                    raise
+                return found
+
+    def _zone_name(self) -> str | None:
+        with self._guard(), self.engine.connect() as c:
+            found = c.scalar(select(Person.zone).where(Person.id == self.person_id))
+        return str(found) if found else None
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The person's time zone; None: the machine's (`astimezone(None)` is local time)."""
+        return zone_of(self.zone_name)
+
+    def _find_person(self, name: str) -> int | None:
+        with self.engine.connect() as c:
+            found = c.scalar(select(Person.id).where(Person.name == name))
+        return int(found) if found is not None else None
 
     class _Guard:
+        def __init__(self, url: str) -> None:
+            self.url = url
+
         def __enter__(self) -> None:
             return None
 
         def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> None:
             if isinstance(exc, SQLAlchemyError):
-                raise DiaryError(f"the diary could not be used: {exc.__class__.__name__}: {exc}")
+                said = without_password(f"{exc.__class__.__name__}: {exc}", self.url)
+                raise DiaryError(f"the diary could not be used: {said}")
 
     def _guard(self) -> Diary._Guard:
         """Turn database failures into DiaryError (the transaction is rolled back)."""
-        return Diary._Guard()
+        return Diary._Guard(self.engine.url.render_as_string(hide_password=False))
 
     # -- writing -------------------------------------------------------------
 
@@ -171,9 +211,10 @@ class Diary:
             "assessment": json.dumps(assessment, ensure_ascii=False) if assessment else None,
         }
 
-    @classmethod
-    def _columns(cls, entry: EpisodeIn, assessment: dict[str, Any] | None) -> dict[str, Any]:
-        """An episode's content columns: the one place an entry meets the table."""
+    def _columns(self, entry: EpisodeIn, assessment: dict[str, Any] | None) -> dict[str, Any]:
+        """An episode's content columns: the one place an entry meets the table.
+
+        Whether it was at night, when not said, is read on the person's clock."""
         return {
             "started_at": entry.started_at,
             "duration_seconds": entry.duration_seconds,
@@ -182,10 +223,10 @@ class Diary:
             "trigger": entry.trigger,
             "notes": entry.notes,
             "text": entry.text,
-            "at_night": entry.night(),
+            "at_night": entry.night(self.zone),
             "after_exercise": entry.after_exercise,
             "woke": entry.woke,
-            **cls._assessment_columns(assessment),
+            **self._assessment_columns(assessment),
         }
 
     def _children(self, entry: EpisodeIn) -> tuple[list[EpisodeSite], list[EpisodeRemedy]]:
@@ -339,6 +380,8 @@ class Diary:
         limit: int | None = None,
         newest_first: bool = False,
     ) -> Iterator[SavedEpisode]:
+        if limit is not None and limit < 0:  # SQLite would read it as "no limit"
+            raise InputError(f"a limit is 0 or more, not {limit}")
         query = select(Episode).where(Episode.person_id == self.person_id)
         if start is not None:
             query = query.where(Episode.started_at >= as_utc(start))

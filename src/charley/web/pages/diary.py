@@ -21,7 +21,7 @@ from starlette.datastructures import FormData
 
 from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.entries import episode_in, known_sites, night_at
-from charley.diary.people import person_for_token
+from charley.diary.people import adopt_zone, person_for_token
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import CharleyError, InputError, NotFoundError
 from charley.inputs import MAX_CHARS, clean_description
@@ -433,8 +433,9 @@ def _form_values(form: FormData) -> dict[str, str]:
     return values | {n: "on" for n in CHECKS if form.get(n)}
 
 
-def _save(request: Request, pid: int, data: dict[str, Any]) -> SavedEpisode:
+def _save(request: Request, pid: int, data: dict[str, Any], zone: str = "") -> SavedEpisode:
     entry = episode_in(data)
+    adopt_zone(engine(request), pid, zone)  # the browser's, if the person has none yet
     with Diary(engine=engine(request), person_id=pid) as diary:
         return diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
 
@@ -453,7 +454,7 @@ async def log_episode(request: Request) -> Response:
     try:
         try:
             data = _episode_data(form, zone[0])
-            saved = await run_in_threadpool(_save, request, pid, data)
+            saved = await run_in_threadpool(_save, request, pid, data, zone[1])
         except InputError as exc:
             raise _from_episode_error(exc, form) from None
     except Problems as problems:

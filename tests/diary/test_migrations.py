@@ -1,0 +1,111 @@
+"""Migrations: all or nothing, one at a time.
+
+A `charley db upgrade` killed in the middle of a migration leaves the diary as
+it was before it started: it opens, its episodes are there, and the next
+upgrade finishes the job.
+
+To kill it at a known point without sleeping, the child process is a real
+`charley db upgrade` with Alembic's `create_index` wrapped: after the first
+index of the summary-indexes migration is created, it prints "paused" and
+waits on its standard input, which never answers. The parent reads that line
+and sends SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from charley.cli.app import app
+from charley.diary.database import current_revision, head_revision, make_engine
+from tests.diary.first_revision import FIRST, diary_at_first_revision
+
+GUARD_SECONDS = 300  # only ends a hung child; the test never waits on the clock
+REPO = Path(__file__).resolve().parents[2]
+PAUSE_AFTER = "ix_episode_sites_person_site"  # the first index made by 0002
+
+CHILD = f"""
+import sys
+from alembic.operations import Operations
+
+create_index = Operations.create_index
+
+
+def create_index_then_pause(self, name, *args, **kwargs):
+    made = create_index(self, name, *args, **kwargs)
+    if name == {PAUSE_AFTER!r}:
+        print("paused", flush=True)
+        sys.stdin.readline()  # no answer comes: the parent kills this process
+    return made
+
+
+Operations.create_index = create_index_then_pause
+from charley.cli.app import run
+
+run(["db", "upgrade", "--db", sys.argv[1]])
+"""
+
+runner = CliRunner()
+
+
+def kill_upgrade_midway(url: str, stderr_path: Path) -> None:
+    with stderr_path.open("w") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, url],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    guard = threading.Timer(GUARD_SECONDS, child.kill)
+    guard.start()
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if line.strip() != "paused":
+            pytest.fail(f"the upgrade did not reach the pause:\n{stderr_path.read_text()}")
+        child.send_signal(signal.SIGKILL)
+    finally:
+        guard.cancel()
+        child.kill()
+        child.wait()
+        for pipe in (child.stdin, child.stdout):
+            if pipe is not None:
+                pipe.close()
+    assert child.returncode == -signal.SIGKILL
+
+
+def test_an_upgrade_killed_midway_leaves_a_diary_that_opens_and_upgrades(
+    diary_url: str, tmp_path: Path
+) -> None:
+    diary_at_first_revision(diary_url)
+    kill_upgrade_midway(diary_url, tmp_path / "child.err")
+
+    engine = make_engine(diary_url)
+    try:
+        assert current_revision(engine) == FIRST  # the killed migration left no trace
+    finally:
+        engine.dispose()
+
+    history = runner.invoke(app, ["history", "--db", diary_url, "--json"])
+    assert history.exit_code == 0, history.stderr
+    assert [e["notes"] for e in json.loads(history.stdout)["episodes"]] == [
+        "episode 3",
+        "episode 2",
+        "episode 1",
+    ]
+    upgrade = runner.invoke(app, ["db", "upgrade", "--db", diary_url])
+    assert upgrade.exit_code == 0, upgrade.stderr
+    assert upgrade.stdout.strip() == f"diary at revision {head_revision()}"
+    logged = runner.invoke(app, ["log", "--db", diary_url, "--site", "calf", "--json"])
+    assert logged.exit_code == 0, logged.stderr
