@@ -94,7 +94,7 @@ def saved(api: Api) -> dict[str, Any]:
 def test_healthz(api: Api) -> None:
     response = api.client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "up"}
 
 
 def test_knowledge_carries_its_citations(api: Api) -> None:

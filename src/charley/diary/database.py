@@ -4,11 +4,19 @@ Default: a SQLite file in the user's data folder, in WAL mode with full
 sync, so a crash loses no committed episode. Any SQLAlchemy URL works
 through `--db` or CHARLEY_DB (for example PostgreSQL:
 postgresql+psycopg://user@host/db). Migrations run on first use.
+
+Every wait on the database is bounded (`timeout` seconds, 5 by default), so a
+server that is down or frozen gives an error soon instead of a hang: the time
+to connect, to get a connection from the pool, and, on PostgreSQL, for each
+statement (statement and lock timeouts in the server, and a limit in the client
+for a server that does not answer at all). Pooled connections are checked
+before use, so connections left broken by a restarted server are replaced.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 from importlib import resources
 from pathlib import Path
@@ -17,6 +25,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 
 from charley.errors import DiaryError
+
+DB_TIMEOUT = 5.0
+"""Seconds to wait for the database: to connect, for a pooled connection, per statement."""
 
 
 def default_url() -> str:
@@ -54,20 +65,73 @@ def _hide_rows_in_logs() -> None:
         logger.addFilter(_HideRows())
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; a SQLite file's folder is created."""
+def _postgresql_limits(timeout: float) -> dict[str, Any]:
+    """connect_args for PostgreSQL: libpq's connect timeout (whole seconds, at least 2),
+    and the server's own limits on one statement and on waiting for a lock."""
+    millis = int(timeout * 1000)
+    return {
+        "connect_timeout": max(2, math.ceil(timeout)),
+        "options": f"-c statement_timeout={millis} -c lock_timeout={millis}",
+    }
+
+
+def _bounded_psycopg(engine: Engine, timeout: float) -> None:
+    """Connect with psycopg connections that give up on a server that does not answer.
+
+    statement_timeout is the server's: a frozen server (stopped, swapped out, or
+    on a network that drops packets) enforces nothing, and psycopg would wait
+    for ever. Its connections wait through one method, `wait`, which takes a
+    timeout: past it the connection is closed (its transaction is lost, as when
+    a server goes away) and the error is an OperationalError that SQLAlchemy
+    sees as a disconnect, so the pool drops the connection. The client's limit
+    is a second longer than the server's, so a live server answers first.
+    """
+    import psycopg
+    from psycopg import errors
+
+    class BoundedConnection(psycopg.Connection[Any]):
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            try:
+                return super().wait(gen, interval, timeout or answer_within)
+            except errors._WaitTimeout:  # psycopg asks its callers to convert it
+                self.close()
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {answer_within:g} s"
+                ) from None
+
+    answer_within = timeout + 1.0
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return BoundedConnection.connect(*cargs, **cparams)
+
+
+def make_engine(url: str, *, timeout: float = DB_TIMEOUT) -> Engine:
+    """An engine for `url`; a SQLite file's folder is created.
+
+    `timeout` bounds each wait on the database (see the module's docstring).
+    """
     try:
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(
                 parents=True, exist_ok=True
             )
+        options: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            options = {
+                "pool_pre_ping": True,
+                "pool_timeout": timeout,
+                "connect_args": _postgresql_limits(timeout),
+            }
         # hide_parameters: with SQLAlchemy's logging turned up, statements are logged,
         # but never their values (what a person wrote about their symptoms).
-        engine = create_engine(url, hide_parameters=True)
+        engine = create_engine(url, hide_parameters=True, **options)
     except Exception as exc:  # any bad URL is a user error
         raise DiaryError(f"cannot use the diary at {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.driver == "psycopg":
+        _bounded_psycopg(engine, timeout)
     _hide_rows_in_logs()
     return engine
 

@@ -44,8 +44,9 @@ def create_app(db_url: str | None = None) -> FastAPI:
         from charley.knowledge import load_knowledge
 
         load_knowledge()  # warm, so the first request is not slow
-        app.state.engine = make_engine(settings.db_url)
+        app.state.engine = make_engine(settings.db_url, timeout=settings.db_timeout)
         migrate(app.state.engine)
+        app.state.database_check = health.DatabaseCheck(app.state.engine, settings.db_timeout)
         yield
         app.state.engine.dispose()
 

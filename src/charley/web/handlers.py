@@ -3,7 +3,10 @@
 400 malformed JSON            401 no or bad token
 404 no such episode           413 body too large (charley.web.limits)
 422 wrong types, unknown fields, bad values (charley's InputError too)
-503 the diary database cannot be used
+503 the diary database cannot be used: down, frozen, out of connections. Every such
+    failure (charley's DiaryError, SQLAlchemy's OperationalError, InterfaceError,
+    pool timeout, or any error after which the connection was dropped) is mapped
+    here, in one place, with Retry-After.
 
 A browser (its Accept header prefers text/html to JSON) that asks for an
 unknown page, uses a page the wrong way (405) or meets a failure (500) gets
@@ -19,6 +22,7 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException
 
 from charley.errors import DiaryError, InputError, NotFoundError
@@ -109,6 +113,27 @@ def _page(request: Request, status: int, headers: Mapping[str, str] | None = Non
     return response
 
 
+def _outage(exc: BaseException) -> bool:
+    """Whether a database error means the database cannot be used now (so: 503),
+    rather than a fault in charley (500)."""
+    if isinstance(exc, sa.OperationalError | sa.InterfaceError | sa.TimeoutError):
+        return True  # down, frozen, a timeout, a dropped connection; the pool is empty
+    if isinstance(exc, sa.DisconnectionError):
+        return True
+    return isinstance(exc, sa.DBAPIError) and exc.connection_invalidated
+
+
+def _unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    log.error("diary error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    retry = str(request.app.state.settings.retry_after)
+    return _error(
+        503,
+        "diary_unavailable",
+        "the diary cannot be used right now; try again in a moment",
+        headers={"Retry-After": retry},
+    )
+
+
 _UNREADABLE = "There was an error parsing the body"  # FastAPI's, when it cannot read a body
 
 
@@ -143,8 +168,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DiaryError)
     async def diary_down(request: Request, exc: DiaryError) -> JSONResponse:
-        log.error("diary error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-        return _error(503, "diary_unavailable", "the diary cannot be used right now")
+        return _unavailable(request, exc)
+
+    @app.exception_handler(sa.SQLAlchemyError)
+    async def database(request: Request, exc: sa.SQLAlchemyError) -> Response:
+        if _outage(exc):
+            return _unavailable(request, exc)
+        return await unexpected(request, exc)
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> Response:
