@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
 from charley.errors import DiaryError, InputError, NotFoundError
 from charley.web.deps import Unauthorized
@@ -134,6 +135,25 @@ def _unavailable(request: Request, exc: BaseException) -> JSONResponse:
     )
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the request's address answers to, for a 405's Allow header.
+
+    FastAPI makes one route per method, and Starlette's 405 names only the first
+    route whose path matched: GET for /v1/episodes/{id}, though PUT and DELETE
+    are there too. So each method is tried against the app's routes (mounts,
+    such as /static, answer their own 405s and are left out)."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    allowed = [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
+
+
 _UNREADABLE = "There was an error parsing the body"  # FastAPI's, when it cannot read a body
 
 
@@ -181,6 +201,8 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 400 and exc.detail == _UNREADABLE:  # not UTF-8, say
             return _error(400, "malformed_json", "the request body is not valid JSON in UTF-8")
         # Keep the exception's headers: a 405 must say which methods are allowed.
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            exc.headers = {**(exc.headers or {}), "Allow": allowed}
         if exc.status_code in _PAGES and _for_a_browser(_at_app_root(request)):
             return _page(request, exc.status_code, exc.headers)
         code = _CODES.get(exc.status_code, "http")

@@ -9,13 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from charley.diary.assessing import Assessor, pattern_reasons
-from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import summarize
 from charley.errors import NotFoundError
 from charley.web.answers import EpisodesOut, SavedEpisodeOut, SummaryOut, ok
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
-from charley.web.schemas import TimeLimit, error_responses
+from charley.web.schemas import EpisodeBody, TimeLimit, error_responses
 
 router = APIRouter(prefix="/v1/episodes", tags=["diary"], responses=error_responses(401, 503))
 BODY_ERRORS = error_responses(400, 413, 422)
@@ -37,7 +36,7 @@ def _episode_id(episode_id: int) -> int:
     summary="Record an episode",
     responses=ok(SavedEpisodeOut, "Saved, with its assessment.", 201) | BODY_ERRORS,
 )
-def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
+def create(entry: EpisodeBody, diary: DiaryDep) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
     taken into account, in one transaction."""
     saved = diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
@@ -147,7 +146,7 @@ def get_episode(episode_id: int, diary: DiaryDep) -> Response:
     summary="Replace an episode",
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
-def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
+def update(episode_id: int, entry: EpisodeBody, diary: DiaryDep) -> Response:
     saved = diary.update(
         _episode_id(episode_id), entry, assess_with=Assessor.for_text(diary, entry.text)
     )
