@@ -73,5 +73,5 @@ def create_app(db_url: str | None = None) -> FastAPI:
     pages.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(NoStore)
-    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(BodyLimit, max_body=settings.max_body, timeout=settings.body_timeout)
     return app
