@@ -25,6 +25,7 @@ read back as None.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -95,6 +96,32 @@ def export_fhir(
         raise DiaryError(f"the diary could not be written as FHIR: {_problem(exc)}") from None
     result: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
     return result
+
+
+ENTRIES_PER_PIECE = 200
+
+
+def iter_fhir(
+    diary: Diary, *, start: datetime | None = None, end: datetime | None = None
+) -> Iterator[str]:
+    """The same Bundle as `export_fhir`, as JSON text in pieces of ENTRIES_PER_PIECE
+    entries, read from the diary as they are sent: a large diary is never held whole
+    in memory. Each Observation is checked by the fhir.resources model on its own
+    (the Bundle around them is fixed text)."""
+    head = '{"resourceType":"Bundle","type":"collection"'
+    pieces: list[str] = []
+    for count, episode in enumerate(diary.iter(start=start, end=end)):
+        try:
+            observation = Observation.model_validate(_observation(episode))
+        except (ValueError, TypeError, LookupError) as exc:
+            raise DiaryError(f"the diary could not be written as FHIR: {_problem(exc)}") from None
+        resource = observation.model_dump(mode="json", exclude_none=True)
+        entry = {"fullUrl": f"urn:uuid:{uuid4()}", "resource": resource}
+        pieces.append(("," if count else ',"entry":[') + json.dumps(entry, ensure_ascii=False))
+        if len(pieces) == ENTRIES_PER_PIECE:
+            yield head + "".join(pieces)
+            head, pieces = "", []
+    yield head + "".join(pieces) + ("]}" if pieces or not head else "}")
 
 
 def _coding(system: str, code: str, display: str) -> dict[str, Any]:

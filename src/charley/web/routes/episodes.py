@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import json
+from collections.abc import Iterator
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
 
 from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.patterns import summarize
@@ -97,16 +97,27 @@ def export(
     start: Annotated[TimeLimit | None, Query(alias="from")] = None,
     end: Annotated[TimeLimit | None, Query(alias="to")] = None,
 ) -> Response:
+    """Streamed: rows are read from the database a batch at a time and sent as they
+    are written, so a large diary's export is never held whole in memory."""
     if fmt == "csv":
-        from charley.diary.csv_io import export_csv
+        from charley.diary.csv_io import iter_csv
 
-        buffer = io.StringIO()
-        export_csv(diary, buffer, start=start, end=end)
-        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
-    from charley.diary.fhir_io import export_fhir
+        pieces = iter_csv(diary, start=start, end=end)
+        media = "text/csv; charset=utf-8"
+    else:
+        from charley.diary.fhir_io import iter_fhir
 
-    body = json.dumps(export_fhir(diary, start=start, end=end), ensure_ascii=False)
-    return Response(body, media_type="application/fhir+json")
+        pieces = iter_fhir(diary, start=start, end=end)
+        media = "application/fhir+json"
+    # The first piece is made here, so that a database failure is still a 503.
+    first = next(pieces)
+    return StreamingResponse(_chain(first, pieces), media_type=media)
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[bytes]:
+    yield first.encode("utf-8")
+    for piece in rest:
+        yield piece.encode("utf-8")
 
 
 @router.get(
