@@ -7,7 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from charley.diary import Diary, episode_in
@@ -74,3 +78,40 @@ def test_an_empty_diary_exports_an_empty_bundle(api: Api) -> None:
     assert bundle == {"resourceType": "Bundle", "type": "collection"}
     csv_text = api.client.get("/v1/episodes/export", headers=api.ann).text
     assert csv_text.splitlines()[0].startswith("started_at,sites")
+
+
+def test_recording_an_episode_reads_the_diary_without_holding_the_write_lock(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While `POST /v1/episodes` reads the person's pattern (the slow part on a large
+    diary), someone else can write: the SQLite write lock is taken only to save."""
+    from charley.diary import patterns
+
+    path = api.url.removeprefix("sqlite:///")
+    others_wrote: list[bool] = []
+    real = patterns._summarize
+
+    def summarize_then_try_to_write(*args: Any, **kwargs: Any) -> patterns.Pattern:
+        pattern = real(*args, **kwargs)
+        other = sqlite3.connect(path, timeout=0)  # no waiting: locked means locked
+        try:
+            other.execute("UPDATE people SET name = name WHERE name = 'bob'")
+            other.commit()
+            others_wrote.append(True)
+        except sqlite3.OperationalError:  # "database is locked"
+            others_wrote.append(False)
+        finally:
+            other.close()
+        return pattern
+
+    monkeypatch.setattr(patterns, "_summarize", summarize_then_try_to_write)
+    now = datetime.now(UTC)
+    nights = []
+    for hours_ago in (25, 1):  # two nights
+        at = (now - timedelta(hours=hours_ago)).isoformat()
+        saved = api.add(api.ann, started_at=at, at_night=True, text="my calf cramped")
+        found = saved["assessment"]["findings"]
+        nights += [f["value"] for f in found if f["id"] == "diary.nights"]
+    assert others_wrote == [True, True]
+    # The assessment still counts the episode being saved: one night, then two.
+    assert nights == [1.0, 2.0]

@@ -436,7 +436,7 @@ def _form_values(form: FormData) -> dict[str, str]:
 def _save(request: Request, pid: int, data: dict[str, Any]) -> SavedEpisode:
     entry = episode_in(data)
     with Diary(engine=engine(request), person_id=pid) as diary:
-        return diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
+        return diary.add(entry, Assessor.for_text(diary, entry.text).before_saving(entry))
 
 
 async def log_episode(request: Request) -> Response:

@@ -38,8 +38,9 @@ def _episode_id(episode_id: int) -> int:
 )
 def create(entry: EpisodeBody, diary: DiaryDep) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
-    taken into account, in one transaction."""
-    saved = diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
+    taken into account; the diary is read before the episode is written."""
+    assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
+    saved = diary.add(entry, assessment)
     return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
 
 
