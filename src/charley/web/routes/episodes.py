@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
 
 from charley.diary.assessing import Assessor, pattern_reasons
@@ -30,18 +31,42 @@ def _episode_id(episode_id: int) -> int:
     return episode_id
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[!-~]{1,255}$",
+        description=(
+            "Any string of 1 to 255 visible ASCII characters, new for each episode (a UUID, "
+            "say). Sent again with the same body within 24 hours, the first answer comes "
+            "back (201, the same episode) and nothing more is saved; with another body, 422."
+        ),
+    ),
+]
+
+
 @router.post(
     "",
     status_code=201,
     summary="Record an episode",
     responses=ok(SavedEpisodeOut, "Saved, with its assessment.", 201) | BODY_ERRORS,
 )
-def create(entry: EpisodeBody, diary: DiaryDep) -> Response:
+def create(entry: EpisodeBody, diary: DiaryDep, idempotency_key: IdempotencyKey = None) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
-    taken into account; the diary is read before the episode is written."""
-    assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
-    saved = diary.add(entry, assessment)
-    return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
+    taken into account; the diary is read before the episode is written.
+
+    With an `Idempotency-Key`, a retry (after a lost answer, say) gets the first
+    answer again instead of saving the episode twice."""
+    if idempotency_key is None:
+        assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
+        saved = diary.add(entry, assessment)
+        return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
+    fingerprint = hashlib.sha256(entry.model_dump_json().encode()).hexdigest()
+    answer = diary.replay(idempotency_key, fingerprint)
+    if answer is None:
+        assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
+        answer = diary.add_once(entry, assessment, key=idempotency_key, fingerprint=fingerprint)
+    return json_response(answer, status_code=201)
 
 
 @router.get(
