@@ -95,6 +95,8 @@ def test_assessment_bodies_are_strict_too(api: Api, path: str, body: dict[str, A
         ("POST", "/v1/episodes/1", {"GET", "PUT", "DELETE"}),
         ("DELETE", "/v1/episodes", {"GET", "POST"}),
         ("PUT", "/v1/assess", {"POST"}),
+        ("PUT", "/v1/episodes/export", {"GET"}),  # not an episode id: no PUT here
+        ("DELETE", "/v1/episodes/summary", {"GET"}),
         ("POST", "/healthz", {"GET"}),
         ("PUT", "/diary", {"GET", "HEAD"}),  # a page: Starlette answers HEAD for its GET
     ],

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
+from starlette.convertors import Convertor, register_url_convertor
 
 from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.patterns import summarize
@@ -23,6 +24,24 @@ ID_ERRORS = error_responses(404, 422)
 # Episode ids are the database's INTEGER: 32 bits on PostgreSQL. An id outside
 # that range names no episode (404); sent to the database it would fail (503).
 MAX_ID = 2**31 - 1
+
+
+class _EpisodeIdConvertor(Convertor[int]):
+    """Path segments that can be episode ids: whole numbers, with a sign. So
+    /v1/episodes/export is never taken for an episode (a PUT to it answers 405, as
+    for any method an address does not have, not 422 "not a number"), while an id
+    out of range still answers 404, naming it."""
+
+    regex = "-?[0-9]+"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("episode_id", _EpisodeIdConvertor())
 
 
 def _episode_id(episode_id: int) -> int:
@@ -169,7 +188,7 @@ def chart(diary: DiaryDep) -> Response:
 
 
 @router.get(
-    "/{episode_id}",
+    "/{episode_id:episode_id}",
     summary="One episode",
     responses=ok(SavedEpisodeOut, "The episode, with its assessment.") | ID_ERRORS,
 )
@@ -179,7 +198,7 @@ def get_episode(episode_id: int, diary: DiaryDep) -> Response:
 
 
 @router.put(
-    "/{episode_id}",
+    "/{episode_id:episode_id}",
     summary="Replace an episode",
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
@@ -190,7 +209,9 @@ def update(episode_id: int, entry: EpisodeBody, diary: DiaryDep) -> Response:
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
-@router.delete("/{episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS)
+@router.delete(
+    "/{episode_id:episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS
+)
 def delete(episode_id: int, diary: DiaryDep) -> Response:
     diary.delete(_episode_id(episode_id))
     return Response(status_code=204)
