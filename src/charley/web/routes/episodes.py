@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import StreamingResponse
@@ -64,11 +64,29 @@ IdempotencyKey = Annotated[
 ]
 
 
+_ONE = "#/paths/~1v1~1episodes~1{episode_id}/"
+_BY_ID = {"episode_id": "$response.body#/id"}
+SAVED_LINKS = {
+    "links": {
+        name: {"operationRef": _ONE + method, "parameters": _BY_ID}
+        for name, method in (
+            ("GetEpisode", "get"),
+            ("ReplaceEpisode", "put"),
+            ("DeleteEpisode", "delete"),
+        )
+    }
+}
+"""OpenAPI links: the id in a saved episode's answer is the {episode_id} of these."""
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: ok(SavedEpisodeOut, "Saved, with its assessment.", 201)[201] | SAVED_LINKS
+}
+
+
 @router.post(
     "",
     status_code=201,
     summary="Record an episode",
-    responses=ok(SavedEpisodeOut, "Saved, with its assessment.", 201) | BODY_ERRORS,
+    responses=CREATED | BODY_ERRORS,
 )
 def create(entry: EpisodeBody, diary: DiaryDep, idempotency_key: IdempotencyKey = None) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
