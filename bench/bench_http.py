@@ -138,7 +138,7 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
         if server.poll() is not None:
             sys.exit(f"charley serve exited ({server.returncode}):\n{log.read_text()[-2000:]}")
         try:
-            if json.loads(get(f"{base}/healthz", timeout=0.5)) == {"status": "ok"}:
+            if json.loads(get(f"{base}/healthz", timeout=0.5)).get("status") == "ok":
                 return
         except (OSError, ValueError):
             pass

@@ -2,6 +2,12 @@
 (valid and invalid, with a valid bearer token) never get a 500, and every answer
 has a status, content type, headers and body the document declares.
 
+Three of its phases run: examples and fuzzing (generated requests), coverage
+(boundary values, missing and wrong-typed fields, and methods the document does
+not declare, which must be answered 405 with the Allow header), and stateful
+(sequences that follow the document's links: record an episode, then read,
+change and delete it by the id in the answer).
+
 Bounded and repeatable: a fixed seed, deterministic generation, no example
 database, a modest number of examples per operation, no deadline. Requests go
 to the app in-process (ASGI), never over a network."""
@@ -15,17 +21,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 import schemathesis
 from schemathesis.checks import not_a_server_error
 from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ensure_resource_availability,
     ignored_auth,
     negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
+    use_after_free,
 )
 
 from charley.web import create_app
@@ -40,7 +50,15 @@ CHECKS = [
     response_schema_conformance,  # errors have the declared {"error", "detail"} body
     negative_data_rejection,  # what the document says is invalid is refused (4xx)
     ignored_auth,  # the diary refuses requests without the token
+    unsupported_method,  # a method the document does not declare is 405, with Allow
 ]
+STATEFUL_CHECKS = [
+    *CHECKS,
+    use_after_free,  # a deleted episode is gone
+    ensure_resource_availability,  # a recorded episode can be read at once
+]
+MAX_STEPS = 6
+"""Requests in one stateful sequence; with MAX_EXAMPLES sequences, the run stays short."""
 # Not `positive_data_acceptance`: the document cannot say everything the app checks
 # (a site charley knows, a time not in the future), so valid-looking data may get a 422.
 CONFIG = {
@@ -51,6 +69,12 @@ CONFIG = {
         "database": "none",
         # Unknown query parameters are ignored, as by most web servers; not a failure.
         "allow-extra-parameters": False,
+    },
+    "phases": {
+        "examples": {"enabled": True},
+        "coverage": {"enabled": True},
+        "fuzzing": {"enabled": True},
+        "stateful": {"enabled": True, "max-steps": MAX_STEPS},
     },
     "checks": {
         # A body over 64 KB is refused with 413 before anything reads it.
@@ -92,3 +116,30 @@ def token() -> Iterator[str]:
 @schema.parametrize()  # type: ignore[untyped-decorator]
 def test_every_operation_conforms_and_never_fails(case: Any, token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+
+@pytest.fixture(scope="module")
+def workflow(token: str) -> type[Any]:
+    """The stateful phase's state machine, every request carrying ann's token."""
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=STATEFUL_CHECKS, transport_kwargs=kwargs)
+
+    return Workflow
+
+
+def test_sequences_of_requests_follow_the_document(workflow: type[Any]) -> None:
+    workflow.run(
+        settings=hypothesis.settings(
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=MAX_STEPS,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )

@@ -37,7 +37,7 @@ def test_a_tiny_answer_is_sent_as_it_is(api: Api) -> None:
     r = api.client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200
     assert "content-encoding" not in r.headers
-    assert r.json() == {"status": "ok"}
+    assert r.json() == {"status": "ok", "database": "up"}
 
 
 def test_the_raw_bytes_are_real_gzip(api: Api) -> None:

@@ -385,3 +385,24 @@ def _severity(resource: dict[str, Any], value: int) -> None:
 )
 def test_bad_observation_is_refused(full: Diary, index: int, change: Any, expected: str) -> None:
     assert expected in refused(full, read_fhir, _broken(full, index, change))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"resourceType": "Bundle", "type": "collection", "x": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}",
+        '{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": '
+        '{"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "extension": '
+        + '[{"url": "urn:x", "extension": ' * 300
+        + "[]"
+        + "}]" * 300
+        + "}}]}",
+    ],
+    ids=["nested-arrays", "nested-extensions"],
+)
+def test_a_deeply_nested_fhir_file_is_refused_plainly(data: str) -> None:
+    with pytest.raises(InputError, match="nested more than 64 levels deep"):
+        read_fhir(data)

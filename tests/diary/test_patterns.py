@@ -239,3 +239,26 @@ def test_the_diary_raises_self_care_to_a_consultation(
     d = result.to_dict()
     assert d["triage"]["level"] == "consultation"
     assert fired <= set(d["triage"]["rules"])
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        Ep(0, 23, remedies=(("stretch", 1), ("walk", 2)), woke=True, seconds=900),
+        Ep(40, 12, sites=("foot", "calf", "thigh"), exercise=True, seconds=None),
+        Ep(400, 23),
+    ],
+)
+def test_the_pattern_with_an_episode_about_to_be_saved_is_the_pattern_once_it_is(
+    diary_url: str, new: Ep
+) -> None:
+    """`summarize(adding=)` reads the diary before an episode is written (so the write
+    lock is held only to write); its figures are those of the diary with it saved."""
+    with Diary(diary_url, person="adding") as diary:
+        diary.add_many(episode_in(e.data) for e in BUSY)
+        entry = episode_in(new.data)
+        before = summarize(diary, now=NOW, adding=entry)
+        diary.add(entry)
+        after = summarize(diary, now=NOW)
+    assert before.to_dict() == after.to_dict()
+    assert before.findings() == after.findings()

@@ -17,6 +17,10 @@ ZoneOption = Annotated[
         metavar="ZONE", help="Their time zone, e.g. Europe/London (default: the machine's)."
     ),
 ]
+
+KEEP_ALIVE = 5
+"""Seconds a connection may stay idle between requests."""
+
 users_app = typer.Typer(help="People who keep a diary on a shared server.", no_args_is_help=True)
 
 DbOption = Annotated[
@@ -53,10 +57,13 @@ def serve(
     import uvicorn
 
     from charley.diary.database import default_url, make_engine, migrate
+    from charley.web.protocol import MAX_HEADER_BYTES
+    from charley.web.settings import Settings
 
     url = db or default_url()
     try:
-        migrate(make_engine(url))  # once, before the workers start
+        settings = Settings.from_env(url)  # checks the time limits before anything starts
+        migrate(make_engine(url, timeout=settings.db_timeout))  # once, before the workers start
     except CharleyError as exc:
         raise typer.Exit(failure(exc)) from None
     os.environ["CHARLEY_DB"] = url  # every worker's create_app() reads it
@@ -68,6 +75,12 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        # Headers must come within CHARLEY_HEADER_TIMEOUT (and be at most 16 KB), a
+        # connection idle between requests is closed after 5 s; the body's limit is
+        # the app's (charley.web.limits).
+        http="charley.web.protocol:BoundedHttpToolsProtocol",
+        timeout_keep_alive=KEEP_ALIVE,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
     )
 
 

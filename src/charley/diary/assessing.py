@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from charley.assess import assess
 from charley.assessment import Assessment, Reason
+from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import Pattern, summarize
 from charley.diary.store import Diary
 from charley.findings import Findings
@@ -41,6 +42,17 @@ class Assessor:
 
     def __call__(self, conn: Connection) -> dict[str, Any]:
         pattern = summarize(self.diary, conn=conn)
+        self.result = assess(findings=episode_findings(self.findings), diary=pattern.findings())
+        return self.result.to_dict()
+
+    def before_saving(self, entry: EpisodeIn) -> dict[str, Any]:
+        """The assessment `entry` will be saved with, made before it is saved: the
+        pattern is read as it will be with this episode in it (`summarize(adding=)`),
+        outside the transaction that writes it. So saving holds SQLite's write lock
+        only to write, however large the diary; everyone else's writes wait less.
+        (Two episodes of one person saved at the same instant do not see each other,
+        as they did not on PostgreSQL before either.)"""
+        pattern = summarize(self.diary, adding=entry)
         self.result = assess(findings=episode_findings(self.findings), diary=pattern.findings())
         return self.result.to_dict()
 

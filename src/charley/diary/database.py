@@ -13,11 +13,19 @@ What the schema promises:
   wait for the first, and find the schema made.
 - A new SQLite diary (and its -wal and -shm files) can be read only by its
   owner.
+
+Every wait on the database is bounded (`timeout` seconds, 5 by default), so a
+server that is down or frozen gives an error soon instead of a hang: the time
+to connect, to get a connection from the pool, and, on PostgreSQL, for each
+statement (statement and lock timeouts in the server, and a limit in the client
+for a server that does not answer at all). Pooled connections are checked
+before use, so connections left broken by a restarted server are replaced.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -33,6 +41,9 @@ from charley.errors import DiaryError, InputError
 MIGRATION_LOCK = 0x63686172  # any fixed number: PostgreSQL's advisory lock for upgrades
 """Held, for the length of its transaction, by whoever upgrades a PostgreSQL diary."""
 _PASSWORD = re.compile(r"^([^:/@]*://[^:/@]*:)(.*)(@[^@]*)$", re.DOTALL)
+
+DB_TIMEOUT = 5.0
+"""Seconds to wait for the database: to connect, for a pooled connection, per statement."""
 
 
 def default_url() -> str:
@@ -113,18 +124,67 @@ def _hide_rows_in_logs() -> None:
         logger.addFilter(_HideRows())
 
 
-def make_engine(url: str) -> Engine:
+def _postgresql_limits(timeout: float) -> dict[str, Any]:
+    """connect_args for PostgreSQL: libpq's connect timeout (whole seconds, at least 2),
+    and the server's own limits on one statement and on waiting for a lock."""
+    millis = int(timeout * 1000)
+    return {
+        "connect_timeout": max(2, math.ceil(timeout)),
+        "options": f"-c statement_timeout={millis} -c lock_timeout={millis}",
+    }
+
+
+def _bounded_psycopg(engine: Engine, timeout: float) -> None:
+    """Connect with psycopg connections that give up on a server that does not answer.
+
+    statement_timeout is the server's: a frozen server (stopped, swapped out, or
+    on a network that drops packets) enforces nothing, and psycopg would wait
+    for ever. Its connections wait through one method, `wait`, which takes a
+    timeout: past it the connection is closed (its transaction is lost, as when
+    a server goes away) and the error is an OperationalError that SQLAlchemy
+    sees as a disconnect, so the pool drops the connection. The client's limit
+    is a second longer than the server's, so a live server answers first.
+    """
+    import psycopg
+    from psycopg import errors
+
+    class BoundedConnection(psycopg.Connection[Any]):
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            try:
+                return super().wait(gen, interval, timeout or answer_within)
+            except errors._WaitTimeout:  # psycopg asks its callers to convert it
+                self.close()
+                raise psycopg.OperationalError(
+                    f"the database did not answer within {answer_within:g} s"
+                ) from None
+
+    answer_within = timeout + 1.0
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        return BoundedConnection.connect(*cargs, **cparams)
+
+
+def make_engine(url: str, *, timeout: float = DB_TIMEOUT) -> Engine:
     """An engine for `url`; a SQLite file's folder is created, and the file, private.
 
-    A URL that cannot be used is bad input (InputError); its password is never shown.
+    `timeout` bounds each wait on the database (see the module's docstring). A URL
+    that cannot be used is bad input (InputError); its password is never shown.
     """
     try:
         path = sqlite_path(url)
         if path is not None:
             _create_private(path)
+        options: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            options = {
+                "pool_pre_ping": True,
+                "pool_timeout": timeout,
+                "connect_args": _postgresql_limits(timeout),
+            }
         # hide_parameters: with SQLAlchemy's logging turned up, statements are logged,
         # but never their values (what a person wrote about their symptoms).
-        engine = create_engine(url, hide_parameters=True)
+        engine = create_engine(url, hide_parameters=True, **options)
     except OSError as exc:
         raise InputError(f"cannot make the diary at {shown_url(url)}: {exc.strerror}") from None
     except Exception as exc:  # any other bad URL is a user error too
@@ -132,6 +192,8 @@ def make_engine(url: str) -> Engine:
         raise InputError(f"cannot use the diary at {shown_url(url)}: {message}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.driver == "psycopg":
+        _bounded_psycopg(engine, timeout)
     _hide_rows_in_logs()
     return engine
 

@@ -25,6 +25,7 @@ read back as None.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -97,6 +98,32 @@ def export_fhir(
     return result
 
 
+ENTRIES_PER_PIECE = 200
+
+
+def iter_fhir(
+    diary: Diary, *, start: datetime | None = None, end: datetime | None = None
+) -> Iterator[str]:
+    """The same Bundle as `export_fhir`, as JSON text in pieces of ENTRIES_PER_PIECE
+    entries, read from the diary as they are sent: a large diary is never held whole
+    in memory. Each Observation is checked by the fhir.resources model on its own
+    (the Bundle around them is fixed text)."""
+    head = '{"resourceType":"Bundle","type":"collection"'
+    pieces: list[str] = []
+    for count, episode in enumerate(diary.iter(start=start, end=end)):
+        try:
+            observation = Observation.model_validate(_observation(episode))
+        except (ValueError, TypeError, LookupError) as exc:
+            raise DiaryError(f"the diary could not be written as FHIR: {_problem(exc)}") from None
+        resource = observation.model_dump(mode="json", exclude_none=True)
+        entry = {"fullUrl": f"urn:uuid:{uuid4()}", "resource": resource}
+        pieces.append(("," if count else ',"entry":[') + json.dumps(entry, ensure_ascii=False))
+        if len(pieces) == ENTRIES_PER_PIECE:
+            yield head + "".join(pieces)
+            head, pieces = "", []
+    yield head + "".join(pieces) + ("]}" if pieces or not head else "}")
+
+
 def _coding(system: str, code: str, display: str) -> dict[str, Any]:
     return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
 
@@ -155,8 +182,13 @@ def read_fhir(data: str) -> list[EpisodeIn]:
     """Check the Bundle and every Observation; raise InputError if any is wrong. Writes nothing."""
     try:
         raw = json.loads(data)
+        too_deep = _too_deep(raw)
     except json.JSONDecodeError as exc:
         raise InputError(f"the FHIR file is not JSON: {exc}") from None
+    except RecursionError:  # the parser's own limit, far deeper than MAX_DEPTH
+        too_deep = True
+    if too_deep:
+        raise InputError(f"the FHIR file is nested more than {MAX_DEPTH} levels deep")
     if not isinstance(raw, dict) or raw.get("resourceType") != "Bundle":
         raise InputError('not a FHIR Bundle: expected a JSON object with "resourceType": "Bundle"')
     try:
@@ -180,6 +212,28 @@ def read_fhir(data: str) -> list[EpisodeIn]:
     if problems:
         raise InputError(listing(problems, what="problem(s)"))
     return entries
+
+
+MAX_DEPTH = 64
+"""Objects and arrays within each other. A Bundle of Observations is about 8 deep;
+the models check nested data recursively, and too deep ends in RecursionError."""
+
+
+def _too_deep(value: object) -> bool:
+    """Whether JSON data nests more than MAX_DEPTH levels (walked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _problem(exc: Exception) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -97,3 +98,18 @@ class EpisodeRemedy(Base):
     person_id: Mapped[int] = mapped_column(Integer, index=True)
     remedy: Mapped[str] = mapped_column(String(60))
     relief: Mapped[int] = mapped_column(SmallInteger)
+
+
+class IdempotencyKey(Base):
+    """A client's key for one `POST /v1/episodes`, and the answer it got (kept 24 hours)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("person_id", "key", name="uq_idempotency_keys_person_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    episode_id: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

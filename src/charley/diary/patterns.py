@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, cast, func, select
 
+from charley.diary.entries import EpisodeIn
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite
 from charley.diary.store import Diary, _utc, as_utc
 from charley.findings import Finding, Findings
@@ -145,20 +146,29 @@ def _longest_run(days: set[str]) -> int:
 
 
 def summarize(
-    diary: Diary, *, now: datetime | None = None, conn: Connection | None = None
+    diary: Diary,
+    *,
+    now: datetime | None = None,
+    conn: Connection | None = None,
+    adding: EpisodeIn | None = None,
 ) -> Pattern:
     """The diary's pattern as of `now` (default: this moment).
 
     `conn` reads inside an open transaction (see `Diary.add(assess_with=...)`).
+    `adding` is an episode about to be saved: the pattern is the diary's as it
+    will be with it, read before it is written, so that saving it (which holds
+    SQLite's write lock) does not wait for the summary of a large diary.
     """
     now = as_utc(now or datetime.now(UTC))
     if conn is not None:
-        return _summarize(diary.person_id, diary.zone, now, conn)
+        return _summarize(diary.person_id, diary.zone, now, conn, adding)
     with diary._guard(), diary.engine.connect() as c:
-        return _summarize(diary.person_id, diary.zone, now, c)
+        return _summarize(diary.person_id, diary.zone, now, c, adding)
 
 
-def _summarize(pid: int, zone: tzinfo | None, now: datetime, c: Connection) -> Pattern:
+def _summarize(
+    pid: int, zone: tzinfo | None, now: datetime, c: Connection, adding: EpisodeIn | None = None
+) -> Pattern:
     """The pattern; days and nights are counted on the person's clock (`zone`)."""
     mine = Episode.person_id == pid
     total, nights, exercise, longest = c.execute(
@@ -198,35 +208,57 @@ def _summarize(pid: int, zone: tzinfo | None, now: datetime, c: Connection) -> P
             Episode.started_at < now,
         )
     ).all()
-    total = int(total or 0)
+    total, nights, exercise = int(total or 0), int(nights or 0), int(exercise or 0)
     first_at = _utc(first) if first else None
     last_at = _utc(last) if last else None
+    recent_rows = [(_utc(r[0]), bool(r[1]), bool(r[2])) for r in recent]
+    relief = {str(r): (float(m) * int(n), int(n)) for r, m, n in remedies}
+    site_counts = {str(site): int(n) for site, n in sites}
+    if adding is not None:  # the figures as they will be once it is saved
+        at = as_utc(adding.started_at)
+        at_night = adding.night(zone)
+        total += 1
+        nights += at_night
+        exercise += adding.after_exercise
+        if adding.duration_seconds is not None:
+            longest = max(longest or 0.0, adding.duration_seconds)
+        first_at = min(first_at or at, at)
+        last_at = max(last_at or at, at)
+        last_4 += now - timedelta(days=TREND_DAYS) <= at < now
+        prev_4 += now - timedelta(days=2 * TREND_DAYS) <= at < now - timedelta(days=TREND_DAYS)
+        for r in adding.remedies:
+            summed, tried = relief.get(r.remedy, (0.0, 0))
+            relief[r.remedy] = (summed + r.relief, tried + 1)
+        for s in adding.sites:
+            site_counts[s.site] = site_counts.get(s.site, 0) + 1
+        if now - timedelta(days=RECENT_DAYS) <= at < now:
+            recent_rows.append((at, at_night, adding.woke))
     span_weeks = max(
         ((last_at - first_at).total_seconds() / 604800) if first_at and last_at else 0, 1.0
     )
-    recent_days = {_utc(r[0]).astimezone(zone).date().isoformat() for r in recent}
-    night_dates = {_night_of(_utc(r[0]), zone) for r in recent if r[1]}
-    woke_dates = {_night_of(_utc(r[0]), zone) for r in recent if r[2]}
+    recent_days = {r[0].astimezone(zone).date().isoformat() for r in recent_rows}
+    night_dates = {_night_of(r[0], zone) for r in recent_rows if r[1]}
+    woke_dates = {_night_of(r[0], zone) for r in recent_rows if r[2]}
     return Pattern(
         episodes=total,
         first=first_at,
         last=last_at,
         per_week=total / span_weeks,
-        night_share=(int(nights or 0) / total) if total else 0.0,
-        exercise_share=(int(exercise or 0) / total) if total else 0.0,
+        night_share=(nights / total) if total else 0.0,
+        exercise_share=(exercise / total) if total else 0.0,
         longest_seconds=float(longest) if longest is not None else None,
         last_4_weeks=last_4,
         previous_4_weeks=prev_4,
         trend=_trend(last_4, prev_4),
         remedies=tuple(
             sorted(
-                (RemedyScore(str(r), float(m), int(n)) for r, m, n in remedies),
+                (RemedyScore(r, summed / n, n) for r, (summed, n) in relief.items()),
                 key=lambda s: (-s.mean_relief, -s.tried, s.remedy),
             )
         ),
-        sites=tuple(sorted(((str(s), int(n)) for s, n in sites), key=lambda p: (-p[1], p[0]))),
-        recent_episodes=len(recent),
-        recent_per_week=len(recent) / (RECENT_DAYS / 7),
+        sites=tuple(sorted(site_counts.items(), key=lambda p: (-p[1], p[0]))),
+        recent_episodes=len(recent_rows),
+        recent_per_week=len(recent_rows) / (RECENT_DAYS / 7),
         recent_nights=len(night_dates),
         recent_woke_nights=len(woke_dates),
         recent_run_days=_longest_run(recent_days),

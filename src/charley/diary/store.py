@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 
 from charley.diary.database import default_url, make_engine, upgrade, without_password
 from charley.diary.entries import EpisodeIn
-from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, Person
+from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, IdempotencyKey, Person
 from charley.diary.zones import zone_of
 from charley.errors import DiaryError, InputError, NotFoundError
 
 LOCAL_PERSON = "me"
 BATCH = 5000
+KEEP_KEYS = timedelta(hours=24)
+"""How long an idempotency key's first answer is kept (see `Diary.add_once`)."""
 
 
 def _utc(value: datetime) -> datetime:
@@ -271,6 +273,77 @@ class Diary:
                     setattr(row, name, value)
                 s.flush()
             return SavedEpisode.from_row(row)
+
+    def replay(self, key: str, fingerprint: str) -> dict[str, Any] | None:
+        """The answer first given for `key` (within 24 hours), or None.
+
+        InputError if the key was used for a different episode (`fingerprint`
+        differs): a client bug, which must not save the second episode silently.
+        """
+        since = datetime.now(UTC) - KEEP_KEYS
+        query = select(IdempotencyKey.fingerprint, IdempotencyKey.answer).where(
+            IdempotencyKey.person_id == self.person_id,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at >= since,
+        )
+        with self._guard(), self.engine.connect() as c:
+            found = c.execute(query).first()
+        if found is None:
+            return None
+        if found.fingerprint != fingerprint:
+            raise InputError(
+                "this Idempotency-Key was used for a different episode in the last 24 hours; "
+                "use a new key for a new episode"
+            )
+        answer: dict[str, Any] = json.loads(found.answer)
+        return answer
+
+    def add_once(
+        self, entry: EpisodeIn, assessment: dict[str, Any], *, key: str, fingerprint: str
+    ) -> dict[str, Any]:
+        """Save one episode under a client's idempotency key; return the answer to give.
+
+        The key is written in the episode's transaction, unique per person, so two
+        requests with one key save one episode: the second's insert fails (on
+        PostgreSQL it waits for the first to commit), nothing of it is saved, and it
+        answers with the first's answer. `fingerprint` is the hash of what was sent.
+        Keys older than 24 hours are forgotten.
+        """
+        now = datetime.now(UTC)
+        try:
+            with self._session() as s, s.begin():
+                s.execute(
+                    delete(IdempotencyKey).where(
+                        IdempotencyKey.person_id == self.person_id,
+                        IdempotencyKey.created_at < now - KEEP_KEYS,
+                    )
+                )
+                row = self._row(entry, assessment)
+                s.add(row)
+                s.flush()
+                saved = SavedEpisode.from_row(row)
+                answer = saved.to_dict() | {"assessment": saved.assessment}
+                s.add(
+                    IdempotencyKey(
+                        person_id=self.person_id,
+                        key=key,
+                        fingerprint=fingerprint,
+                        episode_id=saved.id,
+                        answer=json.dumps(answer, ensure_ascii=False),
+                        created_at=now,
+                    )
+                )
+                s.flush()
+        except IntegrityError:
+            first = self.replay(key, fingerprint)
+            if first is None:  # cannot happen: the key was there a moment ago
+                raise DiaryError("the Idempotency-Key could not be checked") from None
+            return first
+        except SQLAlchemyError as exc:
+            raise DiaryError(
+                f"the diary could not be used: {exc.__class__.__name__}: {exc}"
+            ) from exc
+        return answer
 
     def add_many(self, entries: Iterable[EpisodeIn]) -> int:
         """Save many episodes in ONE transaction: all of them, or none."""

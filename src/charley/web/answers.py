@@ -225,7 +225,10 @@ class SummaryOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    """Up: status "ok" with the database up, "degraded" when it is down (assessment works)."""
+
+    status: Literal["ok", "degraded"]
+    database: Literal["up", "down"]
 
 
 def ok(

@@ -19,6 +19,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from charley import __version__
 from charley.web import handlers, pages
 from charley.web.access_log import hide_query_strings
+from charley.web.caching import NoStore
 from charley.web.limits import BodyLimit
 from charley.web.pages.common import HERE
 from charley.web.routes import assess, docs, episodes, health, knowledge
@@ -44,8 +45,9 @@ def create_app(db_url: str | None = None) -> FastAPI:
         from charley.knowledge import load_knowledge
 
         load_knowledge()  # warm, so the first request is not slow
-        app.state.engine = make_engine(settings.db_url)
+        app.state.engine = make_engine(settings.db_url, timeout=settings.db_timeout)
         migrate(app.state.engine)
+        app.state.database_check = health.DatabaseCheck(app.state.engine, settings.db_timeout)
         yield
         app.state.engine.dispose()
 
@@ -70,5 +72,6 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.add_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     pages.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
-    app.add_middleware(BodyLimit, max_body=settings.max_body)
+    app.add_middleware(NoStore)
+    app.add_middleware(BodyLimit, max_body=settings.max_body, timeout=settings.body_timeout)
     return app

@@ -3,7 +3,10 @@
 400 malformed JSON            401 no or bad token
 404 no such episode           413 body too large (charley.web.limits)
 422 wrong types, unknown fields, bad values (charley's InputError too)
-503 the diary database cannot be used
+503 the diary database cannot be used: down, frozen, out of connections. Every such
+    failure (charley's DiaryError, SQLAlchemy's OperationalError, InterfaceError,
+    pool timeout, or any error after which the connection was dropped) is mapped
+    here, in one place, with Retry-After.
 
 A browser (its Accept header prefers text/html to JSON) that asks for an
 unknown page, uses a page the wrong way (405) or meets a failure (500) gets
@@ -19,7 +22,9 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
 
 from charley.errors import DiaryError, InputError, NotFoundError
 from charley.web.deps import Unauthorized
@@ -109,6 +114,46 @@ def _page(request: Request, status: int, headers: Mapping[str, str] | None = Non
     return response
 
 
+def _outage(exc: BaseException) -> bool:
+    """Whether a database error means the database cannot be used now (so: 503),
+    rather than a fault in charley (500)."""
+    if isinstance(exc, sa.OperationalError | sa.InterfaceError | sa.TimeoutError):
+        return True  # down, frozen, a timeout, a dropped connection; the pool is empty
+    if isinstance(exc, sa.DisconnectionError):
+        return True
+    return isinstance(exc, sa.DBAPIError) and exc.connection_invalidated
+
+
+def _unavailable(request: Request, exc: BaseException) -> JSONResponse:
+    log.error("diary error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    retry = str(request.app.state.settings.retry_after)
+    return _error(
+        503,
+        "diary_unavailable",
+        "the diary cannot be used right now; try again in a moment",
+        headers={"Retry-After": retry},
+    )
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the request's address answers to, for a 405's Allow header.
+
+    FastAPI makes one route per method, and Starlette's 405 names only the first
+    route whose path matched: GET for /v1/episodes/{id}, though PUT and DELETE
+    are there too. So each method is tried against the app's routes (mounts,
+    such as /static, answer their own 405s and are left out)."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    allowed = [
+        method
+        for method in _METHODS
+        if any(r.matches({**request.scope, "method": method})[0] == Match.FULL for r in routes)
+    ]
+    return ", ".join(allowed)
+
+
 _UNREADABLE = "There was an error parsing the body"  # FastAPI's, when it cannot read a body
 
 
@@ -143,14 +188,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DiaryError)
     async def diary_down(request: Request, exc: DiaryError) -> JSONResponse:
-        log.error("diary error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-        return _error(503, "diary_unavailable", "the diary cannot be used right now")
+        return _unavailable(request, exc)
+
+    @app.exception_handler(sa.SQLAlchemyError)
+    async def database(request: Request, exc: sa.SQLAlchemyError) -> Response:
+        if _outage(exc):
+            return _unavailable(request, exc)
+        return await unexpected(request, exc)
 
     @app.exception_handler(HTTPException)
     async def http(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 400 and exc.detail == _UNREADABLE:  # not UTF-8, say
             return _error(400, "malformed_json", "the request body is not valid JSON in UTF-8")
         # Keep the exception's headers: a 405 must say which methods are allowed.
+        if exc.status_code == 405 and (allowed := allowed_methods(request)):
+            exc.headers = {**(exc.headers or {}), "Allow": allowed}
         if exc.status_code in _PAGES and _for_a_browser(_at_app_root(request)):
             return _page(request, exc.status_code, exc.headers)
         code = _CODES.get(exc.status_code, "http")

@@ -1,13 +1,27 @@
 """Request bodies of the HTTP API (pydantic; unknown fields are refused), and the
-error body every 4xx/5xx answer has, for the OpenAPI document."""
+error body every 4xx/5xx answer has, for the OpenAPI document.
+
+Numbers and flags are strict: a JSON number where the document says number or
+integer, true or false where it says boolean. `"7"` or `true` for a severity,
+`1` or `"yes"` for a flag, are refused (422), not read as something else. (The
+diary's own `EpisodeIn` stays lenient: a CSV file's cells are all text.)"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    model_validator,
+)
 
+from charley.diary.entries import MAX_DURATION, EpisodeIn, RemedyIn
 from charley.inputs import MAX_CHARS
 
 Text = Annotated[str, Field(min_length=1, max_length=MAX_CHARS)]
@@ -44,7 +58,7 @@ class FindingIn(BaseModel):
     state: Literal["present", "absent", "unknown"] = "present"
     evidence: Annotated[str, Field(max_length=500)] = ""
     context: Literal["current", "history", "hypothetical"] = "current"
-    value: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    value: Annotated[float, Field(allow_inf_nan=False, strict=True)] | None = None
 
 
 class AssessRequest(BaseModel):
@@ -77,7 +91,26 @@ class InterviewRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: Text | None = None
-    answers: Annotated[dict[FindingId, bool | None], Field(max_length=100)] = {}
+    answers: Annotated[
+        dict[FindingId, Annotated[bool, Strict()] | None], Field(max_length=100)
+    ] = {}
+
+
+class RemedyBody(RemedyIn):
+    """Something tried, and how much it helped: 0 not at all … 4 completely."""
+
+    relief: Annotated[int, Field(ge=0, le=4, strict=True)]
+
+
+class EpisodeBody(EpisodeIn):
+    """One episode to save. `started_at` without a zone is taken as the server's local time."""
+
+    duration_seconds: Annotated[float | None, Field(ge=0, le=MAX_DURATION, strict=True)] = None
+    severity: Annotated[int | None, Field(ge=0, le=10, strict=True)] = None
+    remedies: Annotated[list[RemedyBody], Field(max_length=20, default_factory=list)]  # type: ignore[assignment]
+    at_night: Annotated[bool | None, Field(strict=True)] = None
+    after_exercise: Annotated[bool, Field(strict=True)] = False
+    woke: Annotated[bool, Field(strict=True)] = False
 
 
 class Problem(BaseModel):

@@ -437,7 +437,7 @@ def _save(request: Request, pid: int, data: dict[str, Any], zone: str = "") -> S
     entry = episode_in(data)
     adopt_zone(engine(request), pid, zone)  # the browser's, if the person has none yet
     with Diary(engine=engine(request), person_id=pid) as diary:
-        return diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
+        return diary.add(entry, Assessor.for_text(diary, entry.text).before_saving(entry))
 
 
 async def log_episode(request: Request) -> Response:

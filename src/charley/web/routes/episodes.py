@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import json
-from typing import Annotated, Literal
+import hashlib
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import StreamingResponse
+from starlette.convertors import Convertor, register_url_convertor
 
 from charley.diary.assessing import Assessor, pattern_reasons
-from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import summarize
 from charley.errors import NotFoundError
 from charley.web.answers import EpisodesOut, SavedEpisodeOut, SummaryOut, ok
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
-from charley.web.schemas import TimeLimit, error_responses
+from charley.web.schemas import EpisodeBody, TimeLimit, error_responses
 
 router = APIRouter(prefix="/v1/episodes", tags=["diary"], responses=error_responses(401, 503))
 BODY_ERRORS = error_responses(400, 413, 422)
@@ -25,23 +26,84 @@ ID_ERRORS = error_responses(404, 422)
 MAX_ID = 2**31 - 1
 
 
+class _EpisodeIdConvertor(Convertor[int]):
+    """Path segments that can be episode ids: whole numbers, with a sign. So
+    /v1/episodes/export is never taken for an episode (a PUT to it answers 405, as
+    for any method an address does not have, not 422 "not a number"), while an id
+    out of range still answers 404, naming it."""
+
+    regex = "-?[0-9]+"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("episode_id", _EpisodeIdConvertor())
+
+
 def _episode_id(episode_id: int) -> int:
     if not 1 <= episode_id <= MAX_ID:
         raise NotFoundError(f"no episode {episode_id} in this diary")
     return episode_id
 
 
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[!-~]{1,255}$",
+        description=(
+            "Any string of 1 to 255 visible ASCII characters, new for each episode (a UUID, "
+            "say). Sent again with the same body within 24 hours, the first answer comes "
+            "back (201, the same episode) and nothing more is saved; with another body, 422."
+        ),
+    ),
+]
+
+
+_ONE = "#/paths/~1v1~1episodes~1{episode_id}/"
+_BY_ID = {"episode_id": "$response.body#/id"}
+SAVED_LINKS = {
+    "links": {
+        name: {"operationRef": _ONE + method, "parameters": _BY_ID}
+        for name, method in (
+            ("GetEpisode", "get"),
+            ("ReplaceEpisode", "put"),
+            ("DeleteEpisode", "delete"),
+        )
+    }
+}
+"""OpenAPI links: the id in a saved episode's answer is the {episode_id} of these."""
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: ok(SavedEpisodeOut, "Saved, with its assessment.", 201)[201] | SAVED_LINKS
+}
+
+
 @router.post(
     "",
     status_code=201,
     summary="Record an episode",
-    responses=ok(SavedEpisodeOut, "Saved, with its assessment.", 201) | BODY_ERRORS,
+    responses=CREATED | BODY_ERRORS,
 )
-def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
+def create(entry: EpisodeBody, diary: DiaryDep, idempotency_key: IdempotencyKey = None) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
-    taken into account, in one transaction."""
-    saved = diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
-    return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
+    taken into account; the diary is read before the episode is written.
+
+    With an `Idempotency-Key`, a retry (after a lost answer, say) gets the first
+    answer again instead of saving the episode twice."""
+    if idempotency_key is None:
+        assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
+        saved = diary.add(entry, assessment)
+        return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
+    fingerprint = hashlib.sha256(entry.model_dump_json().encode()).hexdigest()
+    answer = diary.replay(idempotency_key, fingerprint)
+    if answer is None:
+        assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
+        answer = diary.add_once(entry, assessment, key=idempotency_key, fingerprint=fingerprint)
+    return json_response(answer, status_code=201)
 
 
 @router.get(
@@ -98,16 +160,27 @@ def export(
     start: Annotated[TimeLimit | None, Query(alias="from")] = None,
     end: Annotated[TimeLimit | None, Query(alias="to")] = None,
 ) -> Response:
+    """Streamed: rows are read from the database a batch at a time and sent as they
+    are written, so a large diary's export is never held whole in memory."""
     if fmt == "csv":
-        from charley.diary.csv_io import export_csv
+        from charley.diary.csv_io import iter_csv
 
-        buffer = io.StringIO()
-        export_csv(diary, buffer, start=start, end=end)
-        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
-    from charley.diary.fhir_io import export_fhir
+        pieces = iter_csv(diary, start=start, end=end)
+        media = "text/csv; charset=utf-8"
+    else:
+        from charley.diary.fhir_io import iter_fhir
 
-    body = json.dumps(export_fhir(diary, start=start, end=end), ensure_ascii=False)
-    return Response(body, media_type="application/fhir+json")
+        pieces = iter_fhir(diary, start=start, end=end)
+        media = "application/fhir+json"
+    # The first piece is made here, so that a database failure is still a 503.
+    first = next(pieces)
+    return StreamingResponse(_chain(first, pieces), media_type=media)
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[bytes]:
+    yield first.encode("utf-8")
+    for piece in rest:
+        yield piece.encode("utf-8")
 
 
 @router.get(
@@ -133,7 +206,7 @@ def chart(diary: DiaryDep) -> Response:
 
 
 @router.get(
-    "/{episode_id}",
+    "/{episode_id:episode_id}",
     summary="One episode",
     responses=ok(SavedEpisodeOut, "The episode, with its assessment.") | ID_ERRORS,
 )
@@ -143,18 +216,20 @@ def get_episode(episode_id: int, diary: DiaryDep) -> Response:
 
 
 @router.put(
-    "/{episode_id}",
+    "/{episode_id:episode_id}",
     summary="Replace an episode",
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
-def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
+def update(episode_id: int, entry: EpisodeBody, diary: DiaryDep) -> Response:
     saved = diary.update(
         _episode_id(episode_id), entry, assess_with=Assessor.for_text(diary, entry.text)
     )
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
-@router.delete("/{episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS)
+@router.delete(
+    "/{episode_id:episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS
+)
 def delete(episode_id: int, diary: DiaryDep) -> Response:
     diary.delete(_episode_id(episode_id))
     return Response(status_code=204)
