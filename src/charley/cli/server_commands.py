@@ -47,6 +47,7 @@ def serve(
     import uvicorn
 
     from charley.diary.database import default_url, make_engine, migrate
+    from charley.web.settings import env_flag
 
     url = db or default_url()
     try:
@@ -54,6 +55,13 @@ def serve(
     except CharleyError as exc:
         raise typer.Exit(error(str(exc))) from None
     os.environ["CHARLEY_DB"] = url  # every worker's create_app() reads it
+    try:
+        # Behind a TLS proxy, the client's address (for the login throttle) and the
+        # scheme come from the proxy's X-Forwarded-For and -Proto headers, trusted only
+        # from FORWARDED_ALLOW_IPS (uvicorn's default: 127.0.0.1). Otherwise never.
+        behind_proxy = env_flag("CHARLEY_BEHIND_TLS_PROXY")
+    except CharleyError as exc:
+        raise typer.Exit(error(str(exc))) from None
     uvicorn.run(
         "charley.web.app:create_app",
         factory=True,
@@ -62,6 +70,7 @@ def serve(
         workers=workers,
         log_level="info",
         access_log=access_log,
+        proxy_headers=behind_proxy,
     )
 
 
