@@ -128,6 +128,14 @@ def test_the_cookie_holds_a_session_id_never_the_token(site: Site, client: TestC
     assert all(site.token not in (v or "") for v in client.cookies.values())
 
 
+def test_the_login_page_says_how_long_a_session_lasts(client: TestClient) -> None:
+    page = client.get("/diary").text
+    assert "stays logged in until you log out, or for at most 7 days (12 hours if unused)" in (
+        " ".join(page.split())
+    )
+    assert "keeps it in this browser" not in page
+
+
 def test_the_session_is_stored_only_as_a_hash(site: Site, client: TestClient) -> None:
     value = session_cookie(log_in(client, site.token)).split(";")[0].split("=", 1)[1]
     (row,) = session_rows(site)
@@ -216,6 +224,7 @@ def test_the_lengths_are_settings(site: Site, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CHARLEY_SESSION_IDLE_HOURS", "1")
     monkeypatch.setenv("CHARLEY_SESSION_DAYS", "0.5")
     with site.client() as client:
+        assert "for at most 12 hours (1 hour if unused)" in client.get("/diary").text
         r = log_in(client, site.token)
         assert "Max-Age=43200" in session_cookie(r)
         site.clock.advance(minutes=61)

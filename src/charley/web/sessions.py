@@ -17,7 +17,7 @@ never for a change: `charley.web.deps`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -47,6 +47,23 @@ def now(request: Request) -> datetime:
     """The server's clock (`app.state.clock`, which tests replace)."""
     moment: datetime = request.app.state.clock()
     return moment
+
+
+def _span(length: timedelta) -> str:
+    """12 hours, 90 minutes, 7 days, 1.5 days."""
+    minutes = length.total_seconds() / 60
+    for unit, size in (("day", 24 * 60), ("hour", 60), ("minute", 1)):
+        if minutes >= size or unit == "minute":
+            count = round(minutes / size, 1)
+            shown = f"{count:g}"
+            return f"{shown} {unit}{'' if shown == '1' else 's'}"
+    raise AssertionError("unreachable")
+
+
+def lengths(request: Request) -> str:
+    """How long a session lasts, for the login page: "at most 7 days (12 hours if unused)"."""
+    s = settings(request)
+    return f"at most {_span(s.session_lifetime)} ({_span(s.session_idle)} if unused)"
 
 
 def over_https(request: Request) -> bool:

@@ -131,7 +131,12 @@ def _remember_zone(response: Response, request: Request, name: str) -> None:
 
 def _login(request: Request, message: str = "", status: int = 200, error: str = "") -> Response:
     errors = {"token": error} if error else {}
-    context = {"nav": "diary", "message": message, "errors": errors}
+    context = {
+        "nav": "diary",
+        "message": message,
+        "errors": errors,
+        "session_lengths": sessions.lengths(request),
+    }
     return render(request, "login.html", context, status)
 
 
