@@ -268,6 +268,40 @@ def test_create_get_update_delete(api: Api) -> None:
     assert api.count(api.ann) == 0
 
 
+def test_changing_the_words_assesses_the_episode_again(api: Api) -> None:
+    """New words get a new answer: the stored and returned level, and the doctor's report
+    (the same template as `charley report`) show it beside the new words."""
+    from charley.diary import Diary
+    from charley.diary.database import make_engine
+    from charley.diary.people import person_for_token
+    from charley.diary.report import render_report
+
+    calm = "my left calf cramped for two minutes and eased when I stretched it"
+    worse = "crushing chest pain, I can't breathe"
+    created = api.add(api.ann, text=calm)
+    assert created["level"] == "self_care"
+    url = f"/v1/episodes/{created['id']}"
+    changed = api.client.put(url, json=episode(text=worse), headers=api.ann)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["level"] in ("emergency", "emergency_ambulance")
+    assert changed.json()["assessment"]["triage"]["level"] == changed.json()["level"]
+    stored = api.client.get(url, headers=api.ann).json()
+    assert stored["text"] == worse and stored["level"] == changed.json()["level"]
+
+    engine = make_engine(api.url)
+    try:
+        pid = person_for_token(engine, api.ann_token)
+        assert pid is not None
+        with Diary(engine=engine, person_id=pid) as diary:
+            report = render_report(diary)
+    finally:
+        engine.dispose()
+    latest = report[report.index("Latest assessment") :]
+    latest = latest[: latest.index("</section>")]
+    assert "Emergency" in latest and "Self-care" not in latest
+    assert "crushing chest pain, I can&#39;t breathe" in latest
+
+
 def test_list_in_order_between_limits(api: Api) -> None:
     days = ["2025-01-03", "2025-01-01", "2025-01-02"]
     for day in days:

@@ -127,7 +127,7 @@ def test_history_of_an_empty_diary(db: str) -> None:
 def test_db_upgrade_reports_the_revision(db: str) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--db", db])
     assert result.exit_code == 0
-    assert result.stdout.strip() == f"diary at revision {head_revision()}"
+    assert result.stdout == f"diary at revision {head_revision()}\n"
 
 
 def test_a_bad_database_url_is_one_line(tmp_path: Path) -> None:

@@ -34,7 +34,12 @@ needs_chromium = pytest.mark.skipif(
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2 A and AA violations on the page as it is now."""
+    """axe-core's WCAG 2 A and AA violations on the page as it is now.
+
+    It waits for the page's load event first: checked before its stylesheet
+    arrives, a page's links are bare text, and too small a target to tap.
+    """
+    page.wait_for_load_state("load", timeout=WAIT_MS)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     found: list[dict[str, Any]] = page.evaluate(

@@ -80,15 +80,25 @@ def test_diary_log_in_log_an_episode_and_see_it_with_its_chart(page: Page, serve
         timeout=WAIT_MS,
     )
     assert page.evaluate("() => document.querySelector('.chart img').naturalWidth") > 0
-    # The token lives only in an HttpOnly cookie: never in the page, never readable by script.
+    # The browser keeps a session id, not the token, in an HttpOnly cookie that script
+    # cannot read; the token is never in the page or in any cookie.
     assert server.token not in page.content()
     assert page.evaluate("() => document.cookie") == ""
-    cookie = next(c for c in page.context.cookies() if c["name"] == "charley_token")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert all(server.token not in c["value"] for c in page.context.cookies())
+    cookie = next(c for c in page.context.cookies() if c["name"] == "charley_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_label("Your diary token")).to_be_visible()
-    assert not [c for c in page.context.cookies() if c["name"] == "charley_token"]
+    assert not [c for c in page.context.cookies() if c["name"] == "charley_session"]
+    # Sent again after logging out (as by someone who copied it), it opens nothing.
+    page.context.add_cookies(
+        [{"name": cookie["name"], "value": cookie["value"], "url": server.url}]
+    )
+    page.goto(f"{server.url}/diary")
+    expect(page.get_by_label("Your diary token")).to_be_visible()
+    expect(page.get_by_text("Give your token again")).to_be_visible()
+    expect(page.get_by_role("heading", name="Log an episode")).to_have_count(0)
 
 
 def test_phone_width_has_no_horizontal_scroll(page: Page, server: Server) -> None:

@@ -37,7 +37,8 @@ def site(tmp_path: Path) -> Iterator[Site]:
     token = add_person(engine, "ann")
     other = add_person(engine, "bob")
     engine.dispose()
-    with TestClient(create_app(url)) as client:
+    # Like a browser, the client says which page its forms come from (Origin).
+    with TestClient(create_app(url), headers={"Origin": "http://testserver"}) as client:
         yield Site(client, token, other)
 
 
@@ -456,11 +457,13 @@ def test_the_diary_without_a_token_shows_how_to_get_one(site: Site) -> None:
     assert "Log an episode" not in r.text
 
 
-def test_login_sets_a_strict_httponly_cookie_and_never_echoes_it(site: Site) -> None:
+def test_login_sets_a_strict_httponly_session_cookie_and_never_echoes_the_token(
+    site: Site,
+) -> None:
     r = site.client.post("/diary/login", data={"token": site.token}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/diary"
     cookie = r.headers["set-cookie"]
-    assert cookie.startswith(f"charley_token={site.token};")
+    assert cookie.startswith("charley_session=") and site.token not in cookie
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
     r = site.client.get("/diary")
     assert r.status_code == 200
@@ -487,15 +490,16 @@ def test_logout_clears_the_cookie(site: Site) -> None:
     login(site)
     r = site.client.post("/diary/logout", follow_redirects=False)
     assert r.status_code == 303
-    assert 'charley_token=""' in r.headers["set-cookie"] and "Max-Age=0" in r.headers["set-cookie"]
+    assert 'charley_session=""' in r.headers["set-cookie"]
+    assert "Max-Age=0" in r.headers["set-cookie"]
     assert LOGIN_HELP in site.client.get("/diary").text
 
 
 def test_a_stale_cookie_shows_the_login_form_and_is_cleared(site: Site) -> None:
-    site.client.cookies.set("charley_token", "no-longer-valid")
+    site.client.cookies.set("charley_session", "no-longer-valid")
     r = site.client.get("/diary")
     assert r.status_code == 200
-    assert "no longer known" in r.text and LOGIN_HELP in r.text
+    assert "Give your token again" in r.text and LOGIN_HELP in r.text
     assert "Max-Age=0" in r.headers["set-cookie"]
     assert "no-longer-valid" not in r.text
 

@@ -62,7 +62,7 @@ def serve(
 
     url = db or default_url()
     try:
-        settings = Settings.from_env(url)  # checks the time limits before anything starts
+        settings = Settings.from_env(url)  # checks every setting before anything starts
         migrate(make_engine(url, timeout=settings.db_timeout))  # once, before the workers start
     except CharleyError as exc:
         raise typer.Exit(failure(exc)) from None
@@ -81,6 +81,10 @@ def serve(
         http="charley.web.protocol:BoundedHttpToolsProtocol",
         timeout_keep_alive=KEEP_ALIVE,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        # Behind a TLS proxy, the client's address (for the login throttle) and the
+        # scheme come from the proxy's X-Forwarded-For and -Proto headers, trusted only
+        # from FORWARDED_ALLOW_IPS (uvicorn's default: 127.0.0.1). Otherwise never.
+        proxy_headers=settings.behind_tls_proxy,
     )
 
 

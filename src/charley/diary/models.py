@@ -46,6 +46,19 @@ class Person(Base):
     """An IANA time zone name; None: the machine's zone."""
 
 
+class PageSession(Base):
+    """A person logged in on the web page: the browser holds a random id, the table
+    only its SHA-256 hash (`charley.diary.sessions`). Logging out deletes the row."""
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Episode(Base):
     __tablename__ = "episodes"
     __table_args__ = (Index("ix_episodes_person_started", "person_id", "started_at"),)

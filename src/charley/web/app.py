@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import FileResponse
@@ -24,6 +25,7 @@ from charley.web.limits import BodyLimit
 from charley.web.pages.common import HERE
 from charley.web.routes import assess, docs, episodes, health, knowledge
 from charley.web.settings import Settings
+from charley.web.throttle import LoginThrottle
 
 GZIP_MIN_BYTES = 500
 """Smaller answers are sent as they are: compressing them saves too little."""
@@ -33,6 +35,10 @@ FAVICON = HERE / "static" / "favicon.svg"
 async def favicon(request: Request) -> Response:
     """/favicon.ico, which browsers and tools ask for by habit: charley's SVG icon."""
     return FileResponse(FAVICON, media_type="image/svg+xml")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def create_app(db_url: str | None = None) -> FastAPI:
@@ -63,6 +69,8 @@ def create_app(db_url: str | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.clock = utc_now  # sessions' and the login throttle's; tests set their own
+    app.state.login_throttle = LoginThrottle()
     handlers.install(app)
     app.include_router(health.router)
     app.include_router(assess.router)

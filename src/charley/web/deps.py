@@ -1,4 +1,10 @@
-"""FastAPI dependencies: the shared engine, and the diary of the bearer token's person."""
+"""FastAPI dependencies: the shared engine, and the diary of the bearer token's person.
+
+Without a bearer token, the web page's session cookie opens the diary for reading
+only (GET and HEAD: the page's export links). A change through the API always
+needs the token, so no other site's form or script can make one with the cookie
+a browser sends along.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,14 @@ from sqlalchemy import Engine
 
 from charley.diary import Diary
 from charley.diary.people import person_for_token
+from charley.web import sessions
 
 
 class Unauthorized(Exception):
     """No valid bearer token: answered with 401."""
 
 
+READING = ("GET", "HEAD")
 bearer = HTTPBearer(auto_error=False, description="A token from `charley users add NAME`.")
 
 
@@ -28,8 +36,12 @@ def person_id(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> int:
-    token = credentials.credentials if credentials else request.cookies.get("charley_token", "")
-    found = person_for_token(engine(request), token or "")
+    if credentials:
+        found = person_for_token(engine(request), credentials.credentials or "")
+    elif request.method in READING:
+        found = sessions.person(request)
+    else:
+        found = None
     if found is None:
         raise Unauthorized
     return found

@@ -14,8 +14,8 @@ count and moves focus to a new answer. No build step.
     GET  /interview/answers     check your answers, each with a "Change" link
     GET  /interview/result      the answer at the end of the questions
     GET  /diary                 patterns, chart, recent episodes, a form to log one
-    POST /diary/login           keep the person's token in an HttpOnly cookie
-    POST /diary/logout          forget it
+    POST /diary/login           start a session: an HttpOnly cookie with its id, not the token
+    POST /diary/logout          end the session on the server, and drop the cookie
     POST /diary/log             save an episode with its assessment
     GET  /diary/episodes/{id}   one saved episode and its assessment
     GET  /diary/episodes/{id}/edit    the form filled in; POST saves and re-assesses
@@ -27,7 +27,8 @@ count and moves focus to a new answer. No build step.
 The API's own docs page (/docs) is in routes/docs.py; /favicon.ico in app.py.
 
 Bad form input gets the page back with a clear message and status 422, and
-changes nothing. Nothing here logs what a person typed, and the token is
+changes nothing. A post that does not show it comes from this site (Origin,
+else Referer) is refused with 403. Nothing here logs what a person typed, and the token is
 never written into a page.
 """
 

@@ -227,15 +227,23 @@ def field(form: FormData, name: str, limit: int = FIELD_LIMIT) -> str:
 
 
 def same_origin(request: Request) -> bool:
-    """A form posted from this site (or by a client that sends no Origin, like curl)."""
+    """A form posted from this site's own page.
+
+    Browsers send Origin with every POST; when it is missing (some older
+    browsers, some privacy settings), the Referer (kept for this site by the
+    page's Referrer-Policy) must name this host instead. A post with neither
+    ("null" counts as none) cannot show where it came from and is refused.
+    """
+    host = request.headers.get("host", "")
     origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    if origin is not None:
+        return bool(host) and urlsplit(origin).netloc == host
+    referer = request.headers.get("referer")
+    return bool(host and referer) and urlsplit(referer).netloc == host
 
 
 async def read_form(request: Request) -> FormData | None:
-    """The posted form, or None if it came from another site. Uploaded files are
+    """The posted form, or None unless it came from this site's page. Uploaded files are
     never used, so they are closed at once (their fields read as empty)."""
     if not same_origin(request):
         return None
@@ -248,6 +256,7 @@ def cross_site(request: Request) -> Response:
     return message_page(
         request,
         "Form refused",
-        "This form was sent from another website, so charley did not use it.",
+        "This form did not come from charley's own page (it was sent from another "
+        "website, or without saying where from), so charley did not use it.",
         403,
     )

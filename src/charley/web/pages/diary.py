@@ -1,6 +1,11 @@
 """The diary on the page: log in with a token, log, change and delete episodes,
 see patterns, the chart with its figures, and a printable report.
 
+Logging in starts a session (`charley.web.sessions`): the browser keeps a random
+session id in an HttpOnly cookie, never the token, and logging out ends the
+session on the server. Wrong tokens are slowed down per client address
+(`charley.web.throttle`).
+
 Times are the browser's: charley.js puts the browser's time zone in a hidden
 field of every diary form, the server checks it against the zone database and
 keeps it in a cookie; without the script, the server's own zone is used.
@@ -25,6 +30,7 @@ from charley.diary.people import adopt_zone, person_for_token
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import CharleyError, InputError, NotFoundError
 from charley.inputs import MAX_CHARS, clean_description
+from charley.web import sessions
 from charley.web.deps import engine
 from charley.web.pages.common import (
     FIELD_LIMIT,
@@ -43,13 +49,17 @@ from charley.web.pages.common import (
     site_name,
     unavailable,
 )
+from charley.web.throttle import LoginThrottle
 
-COOKIE = "charley_token"
 COOKIE_AGE = 30 * 24 * 3600
 ZONE_COOKIE = "charley_tz"
 MAX_TOKEN = 200
 MAX_ZONE = 64
 RECENT = 10
+CLOSED = (
+    "Your diary was closed: you logged out, or it was not used for a while. "
+    "Give your token again to open it."
+)
 MAX_MINUTES = 30 * 24 * 60
 FORM_FIELDS = (
     "text",
@@ -78,10 +88,7 @@ class Problems(Exception):
 
 
 def _person(request: Request) -> int | None:
-    token = request.cookies.get(COOKIE, "")
-    if not token:
-        return None
-    return person_for_token(engine(request), token)
+    return sessions.person(request)
 
 
 @cache
@@ -115,7 +122,7 @@ def _remember_zone(response: Response, request: Request, name: str) -> None:
             path="/",
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=sessions.over_https(request),
         )
 
 
@@ -124,7 +131,12 @@ def _remember_zone(response: Response, request: Request, name: str) -> None:
 
 def _login(request: Request, message: str = "", status: int = 200, error: str = "") -> Response:
     errors = {"token": error} if error else {}
-    context = {"nav": "diary", "message": message, "errors": errors}
+    context = {
+        "nav": "diary",
+        "message": message,
+        "errors": errors,
+        "session_lengths": sessions.lengths(request),
+    }
     return render(request, "login.html", context, status)
 
 
@@ -177,11 +189,9 @@ async def diary_page(request: Request) -> Response:
     try:
         pid = await run_in_threadpool(_person, request)
         if pid is None:
-            if request.cookies.get(COOKIE):
-                response = _login(
-                    request, message="That token is no longer known here. Give it again."
-                )
-                _forget(response, request)
+            if sessions.sent_a_cookie(request):
+                response = _login(request, message=CLOSED)
+                sessions.forget(response, request)
                 return response
             return _login(request)
         view = await run_in_threadpool(_diary_view, request, pid)
@@ -190,22 +200,22 @@ async def diary_page(request: Request) -> Response:
     return _diary_page(request, view)
 
 
-def _keep(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        token,
-        max_age=COOKIE_AGE,
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
-def _forget(response: Response, request: Request) -> None:
-    response.delete_cookie(
-        COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https"
+def _too_many(request: Request, wait: int) -> Response:
+    minutes = max(1, -(-wait // 60))
+    response = _login(
+        request,
+        status=429,
+        error=(
+            "Too many wrong tokens were given from here. Wait "
+            f"{'a minute' if minutes == 1 else f'{minutes} minutes'}, then try again."
+        ),
     )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def login(request: Request) -> Response:
@@ -217,18 +227,26 @@ async def login(request: Request) -> Response:
         return _login(request, status=422, error="Paste your token into the box.")
     if len(token) > MAX_TOKEN:
         return _login(request, status=422, error="That is too long to be a token.")
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = _client(request)
+    wait = throttle.wait(address, sessions.now(request))
+    if wait:
+        return _too_many(request, wait)
     try:
         pid = await run_in_threadpool(person_for_token, engine(request), token)
+        if pid is None:
+            throttle.failed(address, sessions.now(request))
+            return _login(
+                request,
+                status=401,
+                error="That token is not known here. Check that it was copied whole.",
+            )
+        throttle.succeeded(address)
+        new_id = await run_in_threadpool(sessions.begin, request, pid)
     except (SQLAlchemyError, CharleyError):
         return unavailable(request)
-    if pid is None:
-        return _login(
-            request,
-            status=401,
-            error="That token is not known here. Check that it was copied whole.",
-        )
     response = redirect(request, "/diary")
-    _keep(response, request, token)
+    sessions.keep(response, request, new_id)
     _remember_zone(response, request, zone_name(field(form, "tz")))
     return response
 
@@ -237,8 +255,12 @@ async def logout(request: Request) -> Response:
     form = await read_form(request)
     if form is None:
         return cross_site(request)
+    try:
+        await run_in_threadpool(sessions.end, request)
+    except (SQLAlchemyError, CharleyError):
+        return unavailable(request)
     response = redirect(request, "/diary")
-    _forget(response, request)
+    sessions.forget(response, request)
     return response
 
 
