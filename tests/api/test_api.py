@@ -9,6 +9,7 @@ import io
 import json
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.routing import APIRoute
@@ -245,7 +246,7 @@ def test_interview_goes_on_after_a_no_and_ends_with_an_assessment(api: Api) -> N
 
 def test_create_get_update_delete(api: Api) -> None:
     created = api.add(api.ann, text="my left calf seized up", severity=6, duration_seconds=120)
-    assert created["id"] > 0
+    assert UUID(created["id"]).version == 7
     assert created["sites"] == [{"site": "calf", "side": "left"}]
     assert created["severity"] == 6
     assert created["level"] == created["assessment"]["triage"]["level"]
@@ -549,9 +550,9 @@ def test_bad_export_parameters_are_422(api: Api, params: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_an_id_that_is_not_a_number_is_422(api: Api, method: str) -> None:
+def test_an_id_that_is_not_an_id_is_404_like_an_unknown_one(api: Api, method: str) -> None:
     response = api.client.request(method, "/v1/episodes/one", json=episode(), headers=api.ann)
-    assert "path.episode_id" in where(error(response, 422, "invalid"))
+    assert error(response, 404, "not_found") == "no episode one in this diary"
 
 
 # -- 413: too large -------------------------------------------------------------------------
@@ -648,14 +649,28 @@ def test_body_limit_counts_chunks_at_the_asgi_level(tmp_path: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "episode_id", ["999", "0", "-1", "2147483648", "9223372036854775808", "1" * 40]
+    "episode_id",
+    [
+        "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b",  # well formed, nobody's
+        "1",  # what the first episode's id used to be
+        "999",
+        "0",
+        "-1",
+        "2147483648",
+        "9223372036854775808",
+        "1" * 40,
+        "not-an-id",
+        "0190a1b2c3d47e5f8a6b7c8d9e0f1a2b",
+    ],
 )
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_unknown_ids_are_404(api: Api, saved: dict[str, Any], method: str, episode_id: str) -> None:
+def test_unknown_and_malformed_ids_are_404(
+    api: Api, saved: dict[str, Any], method: str, episode_id: str
+) -> None:
     kwargs: dict[str, Any] = {"json": episode(severity=1)} if method == "PUT" else {}
     response = api.client.request(method, f"/v1/episodes/{episode_id}", headers=api.ann, **kwargs)
     detail = error(response, 404, "not_found")
-    assert f"no episode {int(episode_id)}" in detail
+    assert detail == f"no episode {episode_id} in this diary"
     assert api.client.get(f"/v1/episodes/{saved['id']}", headers=api.ann).json() == saved
 
 

@@ -565,14 +565,14 @@ def _mentions(
 def _latest(diary: Diary, start: datetime | None, end: datetime | None) -> SavedEpisode | None:
     """The most recent episode in range that carries an assessment."""
     query = (
-        select(Episode.id)
+        select(Episode.public_id)
         .where(*_filters(diary, start, end), Episode.assessment.is_not(None))
         .order_by(Episode.started_at.desc(), Episode.id.desc())
         .limit(1)
     )
     with diary._guard(), diary.engine.connect() as c:
         found = c.scalar(query)
-    return diary.get(int(found)) if found is not None else None
+    return diary.get(str(found)) if found is not None else None
 
 
 def _in_range(

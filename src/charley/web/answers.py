@@ -155,7 +155,11 @@ class RemedyOut(BaseModel):
 
 
 class EpisodeOut(BaseModel):
-    id: int
+    id: str = Field(
+        description="The episode's id (a UUIDv7): in its address, /v1/episodes/{id}, and in "
+        "exports, where it lets an import skip episodes already in the diary.",
+        json_schema_extra={"format": "uuid"},
+    )
     started_at: str = Field(description="ISO 8601, UTC.")
     sites: list[SiteOut]
     duration_seconds: float | None

@@ -7,11 +7,11 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi import Path as InPath
 
 from charley.diary.assessing import Assessor, pattern_reasons
 from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import summarize
-from charley.errors import NotFoundError
 from charley.web.answers import EpisodesOut, SavedEpisodeOut, SummaryOut, ok
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
@@ -20,15 +20,15 @@ from charley.web.schemas import TimeLimit, error_responses
 router = APIRouter(prefix="/v1/episodes", tags=["diary"], responses=error_responses(401, 503))
 BODY_ERRORS = error_responses(400, 413, 422)
 ID_ERRORS = error_responses(404, 422)
-# Episode ids are the database's INTEGER: 32 bits on PostgreSQL. An id outside
-# that range names no episode (404); sent to the database it would fail (503).
-MAX_ID = 2**31 - 1
-
-
-def _episode_id(episode_id: int) -> int:
-    if not 1 <= episode_id <= MAX_ID:
-        raise NotFoundError(f"no episode {episode_id} in this diary")
-    return episode_id
+# An episode's id is its public id, a UUID. Any other text names no episode: 404
+# like an unknown id, never 422, so a malformed id says no more than a wrong one.
+EpisodeId = Annotated[
+    str,
+    InPath(
+        description="The episode's id, as it was given when the episode was saved (a UUID).",
+        examples=["0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"],
+    ),
+]
 
 
 @router.post(
@@ -137,8 +137,8 @@ def chart(diary: DiaryDep) -> Response:
     summary="One episode",
     responses=ok(SavedEpisodeOut, "The episode, with its assessment.") | ID_ERRORS,
 )
-def get_episode(episode_id: int, diary: DiaryDep) -> Response:
-    saved = diary.get(_episode_id(episode_id))
+def get_episode(episode_id: EpisodeId, diary: DiaryDep) -> Response:
+    saved = diary.get(episode_id)
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
@@ -147,14 +147,12 @@ def get_episode(episode_id: int, diary: DiaryDep) -> Response:
     summary="Replace an episode",
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
-def update(episode_id: int, entry: EpisodeIn, diary: DiaryDep) -> Response:
-    saved = diary.update(
-        _episode_id(episode_id), entry, assess_with=Assessor.for_text(diary, entry.text)
-    )
+def update(episode_id: EpisodeId, entry: EpisodeIn, diary: DiaryDep) -> Response:
+    saved = diary.update(episode_id, entry, assess_with=Assessor.for_text(diary, entry.text))
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
 @router.delete("/{episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS)
-def delete(episode_id: int, diary: DiaryDep) -> Response:
-    diary.delete(_episode_id(episode_id))
+def delete(episode_id: EpisodeId, diary: DiaryDep) -> Response:
+    diary.delete(episode_id)
     return Response(status_code=204)
