@@ -390,7 +390,7 @@ def import_(
                 from charley.diary.fhir_io import read_fhir
 
                 entries = read_fhir(data, progress=reading)
-            reading(len(entries))
+            reading.finish(len(entries))
             with _open(db) as diary:
                 result = diary.import_episodes(entries, progress=bar.step("Saving", len(entries)))
     except CharleyError as exc:

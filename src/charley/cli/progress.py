@@ -7,10 +7,9 @@ so scripts read the same output as before.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-
-Step = Callable[[int], None]
+from typing import Any
 
 
 def _terminal() -> bool:
@@ -22,7 +21,7 @@ class Bar:
 
     def __init__(self, on: bool) -> None:
         self.on = on
-        self._progress = None
+        self._progress: Any = None
         if on:
             from rich.console import Console
             from rich.progress import (
@@ -43,20 +42,26 @@ class Bar:
             )
 
     def step(self, description: str, total: int | None) -> Step:
-        """A new line of the bar; the function it returns says how many are done."""
+        """A new line of the bar (total None: not known yet); call it with how many are done."""
         if self._progress is None:
-            return _nothing
-        progress = self._progress
-        task = progress.add_task(description, total=total)
-
-        def done(count: int) -> None:
-            progress.update(task, completed=count)
-
-        return done
+            return Step(None, None)
+        return Step(self._progress, self._progress.add_task(description, total=total))
 
 
-def _nothing(count: int) -> None:
-    return None
+class Step:
+    """One line of a Bar: `step(count)` moves it; `step.finish(count)` fills it."""
+
+    def __init__(self, progress: Any, task: Any) -> None:
+        self._progress = progress
+        self._task = task
+
+    def __call__(self, count: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, completed=count)
+
+    def finish(self, count: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, total=count, completed=count)
 
 
 @contextmanager
