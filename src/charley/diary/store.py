@@ -50,6 +50,11 @@ COPY_COLUMNS = (
     "created_at",
 )
 """What a bulk import writes through COPY (level and assessment stay empty, as with INSERT)."""
+COPY_TYPES = (
+    "int4", "varchar", "int4", "timestamptz", "float8", "int2", "varchar", "varchar", "text",
+    "text", "bool", "bool", "bool", "timestamptz",
+)  # fmt: skip
+"""The columns' PostgreSQL types, in COPY_COLUMNS' order, for binary COPY."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,12 +391,14 @@ class Diary:
         The integer keys are drawn from the table's sequence first, so the sites
         and remedies can name their episode without reading anything back.
         """
+        # One row holding every key: fetching thousands of one-number rows cost more
+        # than drawing the numbers.
         ids = [
             int(i)
             for i in conn.exec_driver_sql(
-                "SELECT nextval(pg_get_serial_sequence('episodes', 'id')) "
+                "SELECT array_agg(nextval(pg_get_serial_sequence('episodes', 'id'))) "
                 f"FROM generate_series(1, {len(batch):d})"
-            ).scalars()
+            ).scalar_one()
         ]
         import psycopg
 
@@ -406,10 +413,14 @@ class Diary:
             ) from None
 
     def _copy_rows(self, raw: Any, ids: list[int], batch: list[tuple[str, EpisodeIn]]) -> None:
+        """Binary COPY: the server reads the values as they are, without parsing text."""
         now = datetime.now(UTC)
         pid = self.person_id
         with raw.cursor() as cursor:
-            with cursor.copy(f"COPY episodes ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            with cursor.copy(
+                f"COPY episodes ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(COPY_TYPES)
                 for key, (public, e) in zip(ids, batch, strict=True):
                     copy.write_row(
                         (
@@ -430,14 +441,17 @@ class Diary:
                         )
                     )
             with cursor.copy(
-                "COPY episode_sites (episode_id, person_id, site, side) FROM STDIN"
+                "COPY episode_sites (episode_id, person_id, site, side) FROM STDIN (FORMAT BINARY)"
             ) as copy:
+                copy.set_types(("int4", "int4", "varchar", "varchar"))
                 for key, (_, e) in zip(ids, batch, strict=True):
                     for s in e.sites:
                         copy.write_row((key, pid, s.site, s.side))
             with cursor.copy(
-                "COPY episode_remedies (episode_id, person_id, remedy, relief) FROM STDIN"
+                "COPY episode_remedies (episode_id, person_id, remedy, relief) "
+                "FROM STDIN (FORMAT BINARY)"
             ) as copy:
+                copy.set_types(("int4", "int4", "varchar", "int2"))
                 for key, (_, e) in zip(ids, batch, strict=True):
                     for r in e.remedies:
                         copy.write_row((key, pid, r.remedy, r.relief))
