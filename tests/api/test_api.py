@@ -711,3 +711,31 @@ def test_assess_needs_no_token(api: Api) -> None:
         "/v1/assess", json={"text": "calf cramp"}, headers={"Authorization": "Bearer junk"}
     )
     assert response.status_code == 200
+
+
+# -- the words fill what the body leaves out --------------------------------------------
+
+
+def test_fields_the_body_leaves_out_are_read_from_its_words(api: Api) -> None:
+    said = "3 minutes, woke me up, pain 7/10, stretching helped a lot"
+    created = api.add(api.ann, text=said)
+    assert created["duration_seconds"] == 180
+    assert created["woke"] is True
+    assert created["severity"] == 7
+    assert created["remedies"] == [{"remedy": "stretching", "relief": 3}]
+    assert api.client.get(f"/v1/episodes/{created['id']}", headers=api.ann).json() == created
+    # What the body gives wins over the words.
+    given = api.add(api.ann, text=said, woke=False, duration_seconds=60, remedies=[])
+    assert (given["woke"], given["duration_seconds"], given["remedies"]) == (False, 60, [])
+    assert given["severity"] == 7
+    # A change is read the same way.
+    url = f"/v1/episodes/{given['id']}"
+    changed = api.client.put(url, json=episode(text="it lasted 10 minutes"), headers=api.ann)
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["duration_seconds"], changed.json()["woke"]) == (600, False)
+
+
+def test_a_figure_the_diary_cannot_take_is_left_in_the_words(api: Api) -> None:
+    created = api.add(api.ann, text="a calf cramp that has lasted 40 days")
+    assert created["duration_seconds"] is None  # more than 30 days: not a duration charley keeps
+    assert created["text"] == "a calf cramp that has lasted 40 days"

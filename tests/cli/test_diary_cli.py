@@ -79,6 +79,7 @@ def test_bad_episodes_exit_2_and_change_nothing(db: str, args: list[str], messag
 
 
 def test_recurring_cramps_in_the_diary_change_the_advice(db: str) -> None:
+    # Seven episodes over the six days the diary covers: a week's worth, 7.0 a week.
     for day in range(1, 7):
         log(db, "--site", "calf", "--when", f"{day} days ago", "--night", "--woke")
     saved = log(db, "right calf cramp last night for 2 minutes, eased with stretching")
@@ -87,7 +88,7 @@ def test_recurring_cramps_in_the_diary_change_the_advice(db: str) -> None:
     rules = [r["rule"] for r in triage["reasons"]]
     assert "diary_recurring" in rules and "diary_sleep" in rules
     recurring = next(r for r in triage["reasons"] if r["rule"] == "diary_recurring")
-    assert "3.5 a week" in recurring["statement"]
+    assert "7 a week" in recurring["statement"]
 
 
 def test_the_readable_answer_keeps_diary_figures_apart_from_what_was_said(db: str) -> None:

@@ -514,7 +514,7 @@ def test_logging_an_episode_saves_it_with_its_assessment(site: Site) -> None:
     )
     assert r.status_code == 303
     location = r.headers["location"]
-    assert re.fullmatch(r"/diary/episodes/\d+\?saved=1", location)
+    assert re.fullmatch(r"/diary/episodes/[0-9a-f-]{36}\?saved=1", location)
     r = site.client.get(location)
     assert r.status_code == 200
     assert "Saved in your diary." in r.text

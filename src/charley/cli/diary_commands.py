@@ -203,7 +203,7 @@ def history(
 
     Example: charley history --from "2026-11-01"
     """
-    from charley.diary.assessing import pattern_reasons
+    from charley.diary.assessing import latest_assessment, pattern_reasons
     from charley.diary.patterns import summarize
 
     try:
@@ -211,6 +211,7 @@ def history(
         with _open(db) as diary:
             pattern = summarize(diary)
             recent = diary.list(start=lo, end=hi, limit=limit, newest_first=True)
+            latest = latest_assessment(diary, pattern)
     except CharleyError as exc:
         raise _fail(exc) from None
     diary_reasons = pattern_reasons(pattern)
@@ -221,6 +222,7 @@ def history(
                     "pattern": pattern.to_dict(),
                     "episodes": [e.to_dict() for e in recent],
                     "diary_advice": [r.to_dict() for r in diary_reasons],
+                    "latest": latest.to_dict() if latest else None,
                 }
             )
         )
@@ -235,19 +237,18 @@ def history(
     )
     for label, value in (
         ("episodes", f"{pattern.episodes} ({pattern.first:%Y-%m-%d} to {pattern.last:%Y-%m-%d})"),
-        (
-            "per week",
-            f"{pattern.per_week:.1f} overall, {pattern.recent_per_week:.1f} in the last 14 days",
-        ),
+        ("how often", pattern.how_often()),
         ("at night", f"{pattern.night_share:.0%}"),
         ("during or after exercise", f"{pattern.exercise_share:.0%}"),
         ("longest", longest),
-        (
-            "trend",
-            f"{pattern.trend} ({pattern.last_4_weeks} in the last 4 weeks, "
-            f"{pattern.previous_4_weeks} in the 4 before)",
-        ),
+        ("trend", pattern.trend_words()),
         ("sites", ", ".join(f"{s} {n}" for s, n in pattern.sites[:6])),
+        (
+            "latest assessment",
+            f"{latest.heading} (episode of {latest.episode.started_at.astimezone():%Y-%m-%d %H:%M})"
+            if latest
+            else "none yet",
+        ),
     ):
         table.add_row(label, value)
     console.print(table)

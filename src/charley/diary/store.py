@@ -541,6 +541,22 @@ class Diary:
             for row in s.scalars(query):
                 yield SavedEpisode.from_row(row)
 
+    def latest_assessed(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> SavedEpisode | None:
+        """The newest episode in [start, end) that carries an assessment."""
+        query = select(Episode).where(
+            Episode.person_id == self.person_id, Episode.assessment.is_not(None)
+        )
+        if start is not None:
+            query = query.where(Episode.started_at >= as_utc(start))
+        if end is not None:
+            query = query.where(Episode.started_at < as_utc(end))
+        query = query.order_by(Episode.started_at.desc(), Episode.id.desc()).limit(1)
+        with self._guard(), self._session() as s:
+            row = s.scalar(query)
+            return SavedEpisode.from_row(row) if row is not None else None
+
     def count(self, *, start: datetime | None = None, end: datetime | None = None) -> int:
         """How many episodes, in [start, end) when given."""
         from sqlalchemy import func

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from charley.diary.assessing import Assessor, pattern_reasons
+from charley.diary.assessing import Assessor, latest_assessment, pattern_reasons
 from charley.diary.entries import episode_in, known_sites, night_at
 from charley.diary.ids import episode_id as public_id
 from charley.diary.people import person_for_token
@@ -137,8 +137,15 @@ def _diary_view(request: Request, pid: int) -> dict[str, Any]:
         pattern = summarize(diary)
         recent = diary.list(limit=RECENT, newest_first=True)
         table = chart_table(diary) if pattern.episodes else None
+        latest = latest_assessment(diary, pattern)
     reasons = [r.to_dict() for r in pattern_reasons(pattern)]
-    return {"pattern": pattern, "recent": recent, "advice": reasons, "table": table}
+    return {
+        "pattern": pattern,
+        "recent": recent,
+        "advice": reasons,
+        "table": table,
+        "latest": latest,
+    }
 
 
 def _sites() -> list[tuple[str, str]]:

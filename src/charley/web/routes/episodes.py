@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi import Path as InPath
 
-from charley.diary.assessing import Assessor, pattern_reasons
+from charley.diary.assessing import Assessor, latest_assessment, pattern_reasons
 from charley.diary.entries import EpisodeIn
+from charley.diary.from_text import fill_from_words
 from charley.diary.patterns import summarize
 from charley.web.answers import EpisodesOut, SavedEpisodeOut, SummaryOut, ok
 from charley.web.deps import DiaryDep
@@ -39,7 +40,9 @@ EpisodeId = Annotated[
 )
 def create(entry: EpisodeIn, diary: DiaryDep) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
-    taken into account, in one transaction."""
+    taken into account, in one transaction. Fields the body leaves out are read
+    from its `text` when the words say them ("3 minutes, woke me up")."""
+    entry = fill_from_words(entry)
     saved = diary.add(entry, assess_with=Assessor.for_text(diary, entry.text))
     return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
 
@@ -69,10 +72,12 @@ def summary(diary: DiaryDep) -> Response:
     """Per week, at night, after exercise, longest, trend, remedies ranked, and
     what the pattern means for the advice."""
     pattern = summarize(diary)
+    latest = latest_assessment(diary, pattern)
     return json_response(
         {
             "pattern": pattern.to_dict(),
             "diary_advice": [r.to_dict() for r in pattern_reasons(pattern)],
+            "latest": latest.to_dict() if latest else None,
         }
     )
 
@@ -148,6 +153,8 @@ def get_episode(episode_id: EpisodeId, diary: DiaryDep) -> Response:
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
 def update(episode_id: EpisodeId, entry: EpisodeIn, diary: DiaryDep) -> Response:
+    """Fields the body leaves out are read from its `text`, as when recording."""
+    entry = fill_from_words(entry)
     saved = diary.update(episode_id, entry, assess_with=Assessor.for_text(diary, entry.text))
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
