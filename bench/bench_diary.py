@@ -6,13 +6,19 @@ For each database it
   through `Diary.add_many`, one call per chunk, and prints the insert rate;
 - times `patterns.summarize()` a few times and prints the median
   (bar: under 1 s on SQLite);
-- times `charley.diary.report.write_chart()` if that module is there.
+- times `charley.diary.report.write_chart()` if that module is there;
+- bulk import (`Diary.import_episodes`, COPY on PostgreSQL) of --import-episodes
+  (default 100,000) into a new, empty diary: the rate, and its ratio to the bar
+  of 20,000 episodes a second; then the same episodes as a CSV file, read,
+  checked and imported as `charley import` does (the whole path), and that
+  file imported again (every episode skipped as already there).
 
 SQLite is a file in a temporary folder; PostgreSQL a throwaway cluster
 (tests/support/pgcluster.py). Both are removed at the end. Timing lives here,
 never in tests.
 
-Run: make bench   (or .venv/bin/python bench/bench_diary.py [--episodes N] [--only sqlite])
+Run: make bench   (or .venv/bin/python bench/bench_diary.py [--episodes N] [--only sqlite]
+                   [--import-episodes N]; --episodes 0 for the import alone)
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ from charley.diary.entries import RemedyIn, SiteIn, known_sites  # noqa: E402
 from charley.diary.patterns import summarize  # noqa: E402
 
 SUMMARY_BAR_S = 1.0
+IMPORT_BAR = 20_000
+"""Bulk import: at least this many episodes a second (issue 11)."""
 YEARS = 3
 SIDES = ("left", "right", "both", "unknown")
 REMEDIES = ("stretch", "massage", "heat", "ice", "water", "walk it off", "magnesium")
@@ -134,6 +142,41 @@ def bench(name: str, url: str, args: argparse.Namespace, folder: Path) -> None:
             print(f"  file:        {db.stat().st_size / 1e6:12.0f} MB")
 
 
+def bench_import(name: str, make_url: Callable[[str], str], args: argparse.Namespace) -> None:
+    """Bulk import into new diaries: the store alone, then a CSV file as `charley import`."""
+    import io
+
+    from charley.diary.csv_io import export_csv, read_csv
+
+    total = args.import_episodes
+    print(f"== {name}: importing {total:,} episodes")
+    entries = [e for batch in episodes(total, total, args.seed + 1) for e in batch]
+    with Diary(make_url("import")) as diary:
+        seconds = timed(lambda: diary.import_episodes(entries))
+        assert diary.count() == total
+        rate = total / seconds
+        bar = f"{rate / IMPORT_BAR:.2f}x the {IMPORT_BAR:,}/s bar"
+        print(f"  import:      {rate:12,.0f} episodes/s  ({seconds:.2f} s; {bar})")
+        out = io.StringIO(newline="")
+        export_csv(diary, out)
+    data = out.getvalue()
+    with Diary(make_url("import_csv")) as diary:
+        start = time.perf_counter()
+        result = diary.import_episodes(read_csv(data))
+        seconds = time.perf_counter() - start
+        assert (result.added, result.skipped) == (total, 0)
+        rate = total / seconds
+        print(
+            f"  CSV file:    {rate:12,.0f} episodes/s  ({seconds:.2f} s to read, check and "
+            f"import {len(data) / 1e6:.0f} MB; {rate / IMPORT_BAR:.2f}x the bar)"
+        )
+        start = time.perf_counter()
+        again = diary.import_episodes(read_csv(data))
+        seconds = time.perf_counter() - start
+        assert (again.added, again.skipped) == (0, total) and diary.count() == total
+        print(f"  same again:  {total / seconds:12,.0f} episodes/s  (all {total:,} skipped)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--episodes", type=int, default=1_000_000)
@@ -141,17 +184,26 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=20_000, help="episodes per add_many call")
     parser.add_argument("--runs", type=int, default=5, help="summarize() runs")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--import-episodes", type=int, default=100_000, help="episodes per bulk import (0: none)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="charley-bench-") as tmp:
         folder = Path(tmp)
         if args.only in (None, "sqlite"):
-            bench("sqlite", f"sqlite:///{folder / 'diary.sqlite3'}", args, folder)
+            if args.episodes:
+                bench("sqlite", f"sqlite:///{folder / 'diary.sqlite3'}", args, folder)
+            if args.import_episodes:
+                bench_import("sqlite", lambda n: f"sqlite:///{folder / n}.sqlite3", args)
         if args.only in (None, "postgresql"):
             from tests.support.pgcluster import PgCluster
 
             with PgCluster(prefix="charley-bench-pg-") as cluster:
-                bench("postgresql", cluster.create_database("bench"), args, folder)
+                if args.episodes:
+                    bench("postgresql", cluster.create_database("bench"), args, folder)
+                if args.import_episodes:
+                    bench_import("postgresql", cluster.create_database, args)
 
 
 if __name__ == "__main__":

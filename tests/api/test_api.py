@@ -7,8 +7,10 @@ import asyncio
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.routing import APIRoute
@@ -245,7 +247,7 @@ def test_interview_goes_on_after_a_no_and_ends_with_an_assessment(api: Api) -> N
 
 def test_create_get_update_delete(api: Api) -> None:
     created = api.add(api.ann, text="my left calf seized up", severity=6, duration_seconds=120)
-    assert created["id"] > 0
+    assert UUID(created["id"]).version == 7
     assert created["sites"] == [{"site": "calf", "side": "left"}]
     assert created["severity"] == 6
     assert created["level"] == created["assessment"]["triage"]["level"]
@@ -298,7 +300,8 @@ def test_changing_the_words_assesses_the_episode_again(api: Api) -> None:
         engine.dispose()
     latest = report[report.index("Latest assessment") :]
     latest = latest[: latest.index("</section>")]
-    assert "Emergency" in latest and "Self-care" not in latest
+    assert re.search(r"Call \d+ now|Go to A&amp;E now", latest)
+    assert "look after this at home" not in latest and "Self-care" not in latest
     assert "crushing chest pain, I can&#39;t breathe" in latest
 
 
@@ -583,8 +586,8 @@ def test_bad_export_parameters_are_422(api: Api, params: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_an_id_that_is_not_a_number_names_no_episode(api: Api, method: str) -> None:
-    # Only whole numbers are episode addresses, so that /v1/episodes/export and
+def test_an_id_that_is_not_an_id_is_404_like_an_unknown_one(api: Api, method: str) -> None:
+    # Only UUIDs are episode addresses, so that /v1/episodes/export and
     # /v1/episodes/summary are never read as ids (a PUT to them is 405, not 422).
     response = api.client.request(method, "/v1/episodes/one", json=episode(), headers=api.ann)
     error(response, 404, "not_found")
@@ -684,14 +687,28 @@ def test_body_limit_counts_chunks_at_the_asgi_level(tmp_path: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "episode_id", ["999", "0", "-1", "2147483648", "9223372036854775808", "1" * 40]
+    "episode_id",
+    [
+        "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b",  # well formed, nobody's
+        "1",  # what the first episode's id used to be
+        "999",
+        "0",
+        "-1",
+        "2147483648",
+        "9223372036854775808",
+        "1" * 40,
+        "not-an-id",
+        "0190a1b2c3d47e5f8a6b7c8d9e0f1a2b",
+    ],
 )
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
-def test_unknown_ids_are_404(api: Api, saved: dict[str, Any], method: str, episode_id: str) -> None:
+def test_unknown_and_malformed_ids_are_404(
+    api: Api, saved: dict[str, Any], method: str, episode_id: str
+) -> None:
     kwargs: dict[str, Any] = {"json": episode(severity=1)} if method == "PUT" else {}
     response = api.client.request(method, f"/v1/episodes/{episode_id}", headers=api.ann, **kwargs)
     detail = error(response, 404, "not_found")
-    assert f"no episode {int(episode_id)}" in detail
+    assert detail == f"no episode {episode_id} in this diary"
     assert api.client.get(f"/v1/episodes/{saved['id']}", headers=api.ann).json() == saved
 
 
@@ -732,3 +749,31 @@ def test_assess_needs_no_token(api: Api) -> None:
         "/v1/assess", json={"text": "calf cramp"}, headers={"Authorization": "Bearer junk"}
     )
     assert response.status_code == 200
+
+
+# -- the words fill what the body leaves out --------------------------------------------
+
+
+def test_fields_the_body_leaves_out_are_read_from_its_words(api: Api) -> None:
+    said = "3 minutes, woke me up, pain 7/10, stretching helped a lot"
+    created = api.add(api.ann, text=said)
+    assert created["duration_seconds"] == 180
+    assert created["woke"] is True
+    assert created["severity"] == 7
+    assert created["remedies"] == [{"remedy": "stretching", "relief": 3}]
+    assert api.client.get(f"/v1/episodes/{created['id']}", headers=api.ann).json() == created
+    # What the body gives wins over the words.
+    given = api.add(api.ann, text=said, woke=False, duration_seconds=60, remedies=[])
+    assert (given["woke"], given["duration_seconds"], given["remedies"]) == (False, 60, [])
+    assert given["severity"] == 7
+    # A change is read the same way.
+    url = f"/v1/episodes/{given['id']}"
+    changed = api.client.put(url, json=episode(text="it lasted 10 minutes"), headers=api.ann)
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["duration_seconds"], changed.json()["woke"]) == (600, False)
+
+
+def test_a_figure_the_diary_cannot_take_is_left_in_the_words(api: Api) -> None:
+    created = api.add(api.ann, text="a calf cramp that has lasted 40 days")
+    assert created["duration_seconds"] is None  # more than 30 days: not a duration charley keeps
+    assert created["text"] == "a calf cramp that has lasted 40 days"

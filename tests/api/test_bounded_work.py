@@ -77,7 +77,7 @@ def test_an_empty_diary_exports_an_empty_bundle(api: Api) -> None:
     Bundle.model_validate(bundle)
     assert bundle == {"resourceType": "Bundle", "type": "collection"}
     csv_text = api.client.get("/v1/episodes/export", headers=api.ann).text
-    assert csv_text.splitlines()[0].startswith("started_at,sites")
+    assert csv_text.splitlines()[0].startswith("id,started_at,sites")
 
 
 def test_recording_an_episode_reads_the_diary_without_holding_the_write_lock(

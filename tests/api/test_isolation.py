@@ -9,11 +9,13 @@ import csv
 import io
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from charley.diary.ids import new_id
 from tests.api.conftest import Api, episode
 
 ANN_WORDS = "ann-private-note-7c1f"
@@ -27,7 +29,7 @@ class Two:
     bob_episode: dict[str, Any]
 
     @property
-    def ann_ids(self) -> list[int]:
+    def ann_ids(self) -> list[str]:
         return [e["id"] for e in self.ann_episodes]
 
     def ann_unchanged(self) -> None:
@@ -65,30 +67,41 @@ def two(diary_api: Api) -> Two:
     return Two(api=api, ann_episodes=ann, bob_episode=bob)
 
 
-def not_found(response: Any, episode_id: int) -> None:
+def not_found(response: Any, episode_id: str) -> None:
     """404 with the same message an id nobody has gets: nothing says the episode exists."""
+    shown = episode_id if len(episode_id) <= 40 else episode_id[:40] + "…"
     assert response.status_code == 404, response.text
     assert response.json() == {
         "error": "not_found",
-        "detail": f"no episode {episode_id} in this diary",
+        "detail": f"no episode {shown} in this diary",
     }
 
 
-def ids_to_try(two: Two) -> list[int]:
-    top = max([*two.ann_ids, two.bob_episode["id"]])
+def _other_digit(episode_id: str) -> str:
+    """The same id with its last hex digit changed: a near miss."""
+    last = episode_id[-1]
+    return episode_id[:-1] + ("0" if last != "0" else "1")
+
+
+def ids_to_try(two: Two) -> list[str]:
+    first = two.ann_ids[0]
     return [
         *two.ann_ids,
-        top + 1,
-        top + 1000,
-        0,
-        -1,
-        -two.ann_ids[0],
-        2**31 - 1,
-        2**31,
-        2**63 - 1,
-        2**63,
-        -(2**63) - 1,
-        10**30,
+        first.upper(),  # the same id in capitals is still ann's
+        _other_digit(first),
+        new_id(),
+        str(uuid4()),
+        "1",
+        "4",
+        "0",
+        "-1",
+        str(2**31),
+        str(10**30),
+        "1" * 40,
+        "x" * 300,
+        "not-an-id",
+        f"{{{first}}}",
+        first.replace("-", ""),
     ]
 
 
@@ -114,11 +127,12 @@ def test_any_id_bob_sends_is_404_unless_it_is_his(two: Two) -> None:
     @given(
         st.one_of(
             st.sampled_from(two.ann_ids),
-            st.integers(min_value=-(2**70), max_value=2**70),
-            st.integers(min_value=-5, max_value=50),
+            st.uuids().map(str),
+            st.integers(min_value=-(2**70), max_value=2**70).map(str),
+            st.text(alphabet="0123456789abcdefABCDEF-xyz", min_size=1, max_size=60),
         )
     )
-    def probe(episode_id: int) -> None:
+    def probe(episode_id: str) -> None:
         url = f"/v1/episodes/{episode_id}"
         if episode_id == bob_id:
             assert api.client.get(url, headers=api.bob).json() == two.bob_episode
@@ -155,6 +169,17 @@ def test_bobs_list_has_only_his_episodes(two: Two) -> None:
         assert ids <= {two.bob_episode["id"]}, params
         assert not ids & set(two.ann_ids)
         assert ANN_WORDS not in str(listed)
+
+
+def test_ids_say_nothing_about_other_peoples_diaries(two: Two) -> None:
+    """Bob's first episode was his fourth on the server: its id must not say so, nor
+    come next after ann's."""
+    ids = [*two.ann_ids, two.bob_episode["id"]]
+    assert all(UUID(i).version == 7 for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert two.bob_episode["id"] not in ("4", 4)
+    # Ann's ids share no run of digits bob could count along: each has its own random part.
+    assert len({i[-12:] for i in ids}) == len(ids)
 
 
 def test_bobs_summary_counts_only_his_episodes(two: Two) -> None:

@@ -80,6 +80,7 @@ def test_bad_episodes_exit_2_and_change_nothing(db: str, args: list[str], messag
 
 
 def test_recurring_cramps_in_the_diary_change_the_advice(db: str) -> None:
+    # Seven episodes over the six days the diary covers: a week's worth, 7.0 a week.
     for day in range(1, 7):
         log(db, "--site", "calf", "--when", f"{day} days ago", "--night", "--woke")
     saved = log(db, "right calf cramp last night for 2 minutes, eased with stretching")
@@ -88,7 +89,7 @@ def test_recurring_cramps_in_the_diary_change_the_advice(db: str) -> None:
     rules = [r["rule"] for r in triage["reasons"]]
     assert "diary_recurring" in rules and "diary_sleep" in rules
     recurring = next(r for r in triage["reasons"] if r["rule"] == "diary_recurring")
-    assert "3.5 a week" in recurring["statement"]
+    assert "7 a week" in recurring["statement"]
 
 
 def test_the_readable_answer_keeps_diary_figures_apart_from_what_was_said(db: str) -> None:
@@ -192,3 +193,52 @@ def test_import_of_a_file_that_is_not_json(tmp_path: Path, db: str) -> None:
 def test_export_rejects_an_unknown_format(db: str) -> None:
     result = runner.invoke(app, ["export", "--db", db, "--format", "xml"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("csv", "csv"), ("fhir", "json")])
+def test_importing_the_same_file_twice_skips_what_is_there(
+    tmp_path: Path, db: str, fmt: str, suffix: str
+) -> None:
+    log(db, "left calf cramp at 3am, 5 minutes, stretching helped a lot")
+    log(db, "--site", "foot", "--when", "2 days ago")
+    out = tmp_path / f"export.{suffix}"
+    assert (
+        runner.invoke(app, ["export", "--db", db, "--format", fmt, "--out", str(out)]).exit_code
+        == 0
+    )
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    first = runner.invoke(app, ["import", "--db", other, str(out)])
+    assert first.stdout == "imported 2 episode(s)\n"
+    again = runner.invoke(app, ["import", "--db", other, str(out)])
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == "imported 0 episode(s); skipped 2 already in the diary\n"
+    home = runner.invoke(app, ["import", "--db", db, str(out)])
+    assert home.stdout == "imported 0 episode(s); skipped 2 already in the diary\n"
+    for url in (db, other):
+        history = json.loads(runner.invoke(app, ["history", "--db", url, "--json"]).stdout)
+        assert history["pattern"]["episodes"] == 2
+
+
+def test_import_and_export_show_progress_only_on_a_terminal(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from charley.cli import progress
+
+    for day in range(1, 4):
+        log(db, "--site", "calf", "--when", f"{day} days ago")
+    out = tmp_path / "export.csv"
+    piped = runner.invoke(app, ["export", "--db", db, "--out", str(out)])
+    assert piped.stderr == f"exported to {out}\n"  # no bar when stderr is not a terminal
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    piped = runner.invoke(app, ["import", "--db", other, str(out)])
+    assert piped.stderr == ""
+
+    monkeypatch.setattr(progress, "_terminal", lambda: True)
+    shown = runner.invoke(app, ["export", "--db", db, "--out", str(out)])
+    assert shown.exit_code == 0, shown.stderr
+    assert "Exporting" in shown.stderr and "3/3" in shown.stderr
+    third = f"sqlite:///{tmp_path / 'third.sqlite3'}"
+    shown = runner.invoke(app, ["import", "--db", third, str(out)])
+    assert shown.exit_code == 0, shown.stderr
+    assert "Checking" in shown.stderr and "Saving" in shown.stderr and "3/3" in shown.stderr
+    assert shown.stdout == "imported 3 episode(s)\n"  # the bar keeps off standard output

@@ -144,4 +144,4 @@ def test_rewriting_an_export_makes_it_private(tmp_path: Path, db: str) -> None:
     result = runner.invoke(app, ["export", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     assert mode(out) == 0o600
-    assert out.read_text(encoding="utf-8").startswith("started_at")
+    assert out.read_text(encoding="utf-8").startswith("id,started_at")

@@ -72,7 +72,7 @@ with Diary(sys.argv[1]) as diary:
 )
 
 
-def run_and_kill(url: str, stderr_path: Path) -> dict[int, int]:
+def run_and_kill(url: str, stderr_path: Path) -> dict[int, str]:
     """Start the writer, SIGKILL it mid-write; return {episode number: id} it reported saved."""
     with stderr_path.open("w") as stderr:
         child = subprocess.Popen(
@@ -86,13 +86,13 @@ def run_and_kill(url: str, stderr_path: Path) -> dict[int, int]:
         )
     guard = threading.Timer(GUARD_SECONDS, child.kill)
     guard.start()
-    saved: dict[int, int] = {}
+    saved: dict[int, str] = {}
     try:
         assert child.stdout is not None
         for line in child.stdout:
             word, *rest = line.split()
             if word == "saved":
-                saved[int(rest[0])] = int(rest[1])
+                saved[int(rest[0])] = rest[1]
             elif word == "writing" and len(saved) >= SAVED_BEFORE_KILL:
                 child.send_signal(signal.SIGKILL)  # inside add(), number len(saved)
                 break
@@ -134,11 +134,12 @@ def test_a_killed_writer_loses_no_saved_episode(
             assert diary.get(episode_id) == episodes[episode_id]
         # The write that was killed either committed whole or left no trace (and if the
         # writer got further before the signal landed, those episodes are whole too).
-        extra = sorted(set(episodes) - set(saved.values()))
-        assert all(episode_id > max(saved.values()) for episode_id in extra)
-        for k, episode_id in enumerate(extra):
-            want = episode_in(content(len(saved) + k))
-            assert episode_in(episodes[episode_id].to_input()) == want
+        # Episode i starts 97 minutes after episode i - 1, so oldest first is writing order.
+        extra = [e for e in diary.list() if e.id not in set(saved.values())]
+        last_saved = max(episodes[episode_id].started_at for episode_id in saved.values())
+        assert all(e.started_at > last_saved for e in extra)
+        for k, e in enumerate(extra):
+            assert episode_in(e.to_input()) == episode_in(content(len(saved) + k))
         assert diary.count() == len(episodes)
         assert diary.integrity_check() == "ok"
         # and the diary goes on working

@@ -182,7 +182,7 @@ def test_csv_export_streams() -> None:
     """Rows are written as episodes arrive, not after the whole diary is read."""
     out = io.StringIO(newline="")
     saved = SavedEpisode(
-        1, datetime(2025, 1, 1, tzinfo=UTC), (("calf", "left"),), None, None, None, None, (), "",
+        "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b", datetime(2025, 1, 1, tzinfo=UTC), (("calf", "left"),), None, None, None, None, (), "",
         None, False, False, False, None, None,
     )  # fmt: skip
 
@@ -237,7 +237,7 @@ def refused(diary: Diary, read: Any, data: str) -> str:
     return message
 
 
-HEADER = ",".join(COLUMNS)
+HEADER = ",".join(c for c in COLUMNS if c != "id")  # a file from before episodes had ids
 GOOD = "2025-01-01T08:00:00+00:00,calf:left,60,3,,,,,,,,,"
 
 
@@ -406,3 +406,147 @@ def test_bad_observation_is_refused(full: Diary, index: int, change: Any, expect
 def test_a_deeply_nested_fhir_file_is_refused_plainly(data: str) -> None:
     with pytest.raises(InputError, match="nested more than 64 levels deep"):
         read_fhir(data)
+
+
+# -- cells a spreadsheet would run (CSV injection) -----------------------------
+
+FORMULAS: dict[str, Any] = {
+    "started_at": "2025-04-01T08:00:00+00:00",
+    "sites": [{"site": "calf", "side": "left"}],
+    "feel": "=cmd|' /C calc'!A0",
+    "trigger": "+1 hill sprints",
+    "remedies": [{"remedy": "@sum(a1)", "relief": 2}, {"remedy": "-ice", "relief": 1}],
+    "notes": '=HYPERLINK("http://example.invalid","click me")',
+    "text": "-5 degrees felt, and cold",
+}
+LEADING = ("\tindented", "\rreturn first", "=1+1", "'=already quoted", "''-two quotes", "'plain")
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised(diary: Diary) -> None:
+    diary.add(episode_in(FORMULAS))
+    for i, notes in enumerate(LEADING):
+        diary.add(
+            episode_in({**FORMULAS, "started_at": f"2025-04-0{i + 2}T08:00:00Z", "notes": notes})
+        )
+    rows = list(csv.reader(io.StringIO(csv_text(diary), newline="")))[1:]
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    first = dict(zip(COLUMNS, rows[0], strict=True))
+    assert first["feel"] == "'=cmd|' /C calc'!A0"
+    assert first["notes"] == """'=HYPERLINK("http://example.invalid","click me")"""
+    assert first["remedies"] == "'@sum(a1):2;-ice:1"
+    written = [dict(zip(COLUMNS, row, strict=True))["notes"] for row in rows[1:]]
+    assert written == ["'\tindented", "'\rreturn first", "'=1+1", "''=already quoted",
+                     "'''-two quotes", "'plain"]  # fmt: skip
+
+
+def test_neutralised_cells_read_back_as_they_were(diary: Diary, empty: Diary) -> None:
+    diary.add(episode_in(FORMULAS))
+    for i, notes in enumerate(LEADING):
+        diary.add(
+            episode_in({**FORMULAS, "started_at": f"2025-04-0{i + 2}T08:00:00Z", "notes": notes})
+        )
+    assert empty.add_many(read_csv(csv_text(diary))) == 1 + len(LEADING)
+    assert inputs(empty) == inputs(diary)
+    assert [e.notes for e in empty.list()][1:] == list(LEADING)
+    assert empty.list()[0].text == "-5 degrees felt, and cold"
+
+
+# -- ids: importing twice adds nothing -----------------------------------------
+
+
+def test_exports_carry_each_episodes_id(full: Diary) -> None:
+    ids = [e.id for e in full.list()]
+    rows = list(csv.DictReader(io.StringIO(csv_text(full), newline="")))
+    assert [row["id"] for row in rows] == ids
+    bundle = export_fhir(full)
+    assert [e["resource"]["identifier"] for e in bundle["entry"]] == [
+        [{"system": "urn:charley:episode-id", "value": i}] for i in ids
+    ]
+    assert [e["fullUrl"] for e in bundle["entry"]] == [f"urn:uuid:{i}" for i in ids]
+
+
+def _export(diary: Diary, fmt: str) -> str:
+    return csv_text(diary) if fmt == "csv" else json.dumps(export_fhir(diary))
+
+
+READERS = {"csv": read_csv, "fhir": read_fhir}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "fhir"])
+def test_importing_the_same_file_twice_adds_nothing(full: Diary, empty: Diary, fmt: str) -> None:
+    data = _export(full, fmt)
+    first = empty.import_episodes(READERS[fmt](data))
+    assert (first.added, first.skipped) == (len(EPISODES), 0)
+    again = empty.import_episodes(READERS[fmt](data))
+    assert (again.added, again.skipped) == (0, len(EPISODES))
+    assert empty.count() == len(EPISODES)
+    assert [e.id for e in empty.list()] == [e.id for e in full.list()]
+    assert inputs(empty) == inputs(full)
+    # Back into the diary it came from: all there already.
+    home = full.import_episodes(READERS[fmt](data))
+    assert (home.added, home.skipped) == (0, len(EPISODES))
+    assert full.count() == len(EPISODES)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "fhir"])
+def test_a_file_with_the_same_episode_twice_imports_it_once(
+    full: Diary, empty: Diary, fmt: str
+) -> None:
+    entries = READERS[fmt](_export(full, fmt))
+    result = empty.import_episodes(entries + entries[:1])
+    assert (result.added, result.skipped) == (len(EPISODES), 1)
+
+
+def test_files_without_ids_still_import(full: Diary, empty: Diary) -> None:
+    rows = list(csv.DictReader(io.StringIO(csv_text(full), newline="")))
+    out = io.StringIO(newline="")
+    old = [c for c in COLUMNS if c != "id"]
+    writer = csv.DictWriter(out, old, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    bundle = export_fhir(full)
+    for entry in bundle["entry"]:
+        del entry["resource"]["identifier"]
+    for data, read in ((out.getvalue(), read_csv), (json.dumps(bundle), read_fhir)):
+        result = empty.import_episodes(read(data))
+        assert (result.added, result.skipped) == (len(EPISODES), 0)
+    assert empty.count() == 2 * len(EPISODES)  # no id, nothing to know them by
+    assert not {e.id for e in empty.list()} & {e.id for e in full.list()}
+
+
+def test_a_malformed_id_is_refused(full: Diary) -> None:
+    header = "id,started_at,sites\n"
+    message = refused(full, read_csv, f"{header}12,2025-01-01T08:00:00+00:00,calf\n")
+    assert message.startswith("line 2: id: '12' is not an episode id")
+    bundle = export_fhir(full)
+    bundle["entry"][1]["resource"]["identifier"][0]["value"] = "not-an-id"
+    assert "entry 1: id: 'not-an-id' is not an episode id" in refused(
+        full, read_fhir, json.dumps(bundle)
+    )
+
+
+def test_import_on_each_database_keeps_everything_and_skips_by_id(
+    diary_url: str, full: Diary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL imports through COPY: the same episodes, sites and remedies as INSERT,
+    over several batches, and an id someone else's diary holds is given a new one."""
+    from charley.diary import store
+
+    monkeypatch.setattr(store, "BATCH", 2)
+    data = csv_text(full)
+    with Diary(diary_url, person="ann") as ann, Diary(diary_url, person="bob") as bob:
+        result = ann.import_episodes(read_csv(data))
+        assert (result.added, result.skipped) == (len(EPISODES), 0)
+        assert inputs(ann) == inputs(full)
+        assert [e.id for e in ann.list()] == [e.id for e in full.list()]
+        again = ann.import_episodes(read_csv(data))
+        assert (again.added, again.skipped) == (0, len(EPISODES))
+        theirs = bob.import_episodes(read_csv(data))
+        assert (theirs.added, theirs.skipped) == (len(EPISODES), 0)
+        assert inputs(bob) == inputs(full)
+        assert not {e.id for e in bob.list()} & {e.id for e in ann.list()}
+        assert ann.count() == bob.count() == len(EPISODES)
+        saved = ann.add(episode_in(EPISODES[1]))  # the key sequence moved past the COPY
+        assert ann.get(saved.id) == saved

@@ -70,13 +70,18 @@ BUSY = [
     Ep(200, 12, sites=("hand",)),  # the first
 ]
 QUIET = [Ep(10, 12, remedies=(("stretch", 2),)), Ep(40, 12)]
-ONLY_RECURRING = [Ep(d) for d in (1, 3, 5, 7, 9)]  # 2.5 a week, never two days running
-ONLY_MANY_DAYS = [Ep(d) for d in (1, 2, 3, 4)]  # 2.0 a week (not more), four days running
-ONLY_SLEEP = [Ep(d, 23, woke=True) for d in (1, 5, 9)]  # woken on three nights
-STEADY = [Ep(d) for d in (3, 10, 17)] + [Ep(d) for d in (31, 38, 45)]  # 3 then 3
-FALLING = [Ep(6)] + [Ep(d) for d in (29, 33, 37, 41, 45, 49)]  # 1 after 6
-RISING = [Ep(d) for d in (2, 6, 10, 14, 18)] + [Ep(d) for d in (30, 40)]  # 5 after 2
+# Diaries kept for longer than 8 weeks (their first episode, long ago, is outside every
+# window): their last 14 days are two whole weeks, and they have a trend.
+LONG_AGO = [Ep(100)]
+ONLY_RECURRING = [Ep(d) for d in (1, 3, 5, 7, 9)] + LONG_AGO  # 2.5 a week, never two days running
+ONLY_MANY_DAYS = [Ep(d) for d in (1, 2, 3, 4)] + LONG_AGO  # 2.0 a week (not more), four days
+ONLY_SLEEP = [Ep(d, 23, woke=True) for d in (1, 5, 9)] + LONG_AGO  # woken on three nights
+STEADY = [Ep(d) for d in (3, 10, 17)] + [Ep(d) for d in (31, 38, 45)] + LONG_AGO  # 3 then 3
+FALLING = [Ep(6)] + [Ep(d) for d in (29, 33, 37, 41, 45, 49)] + LONG_AGO  # 1 after 6
+RISING = [Ep(d) for d in (2, 6, 10, 14, 18)] + [Ep(d) for d in (30, 40)] + LONG_AGO  # 5 after 2
 TOO_FEW = [Ep(3), Ep(33), Ep(300)]  # 1 and 1 in the two windows
+# A diary started five days ago, with eight episodes: a week's worth, and no trend yet.
+NEW = [Ep(d, h) for d in (1, 2, 3, 4, 5) for h in (12, 23) if (d, h) not in ((4, 12), (5, 12))]
 
 PEOPLE = {
     "busy": BUSY,
@@ -88,6 +93,7 @@ PEOPLE = {
     "falling": FALLING,
     "rising": RISING,
     "too_few": TOO_FEW,
+    "new": NEW,
 }
 
 
@@ -117,7 +123,7 @@ def test_the_busy_diarys_figures(patterns: dict[str, Pattern]) -> None:
     first, last = local(200, 12), local(1, 23)
     assert p.episodes == 13
     assert (p.first, p.last) == (first, last)
-    assert p.per_week == pytest.approx(13 / ((last - first).total_seconds() / 604800))
+    assert p.per_week == pytest.approx(13 / ((NOW - first).total_seconds() / 604800))
     assert p.night_share == pytest.approx(5 / 13)
     assert p.exercise_share == pytest.approx(4 / 13)
     assert p.longest_seconds == 1800
@@ -138,6 +144,7 @@ def test_the_busy_diarys_figures(patterns: dict[str, Pattern]) -> None:
         "days": 14,
         "episodes": 8,
         "per_week": 4.0,
+        "weeks": 2.0,
         "nights": 5,
         "woke_nights": 3,
         "run_days": 5,
@@ -148,10 +155,10 @@ def test_the_busy_diarys_figures(patterns: dict[str, Pattern]) -> None:
 
 def test_a_quiet_and_an_empty_diary(patterns: dict[str, Pattern]) -> None:
     q = patterns["quiet"]
-    weeks = (local(10, 12) - local(40, 12)).total_seconds() / 604800
+    weeks = (NOW - local(40, 12)).total_seconds() / 604800
     assert (q.episodes, q.night_share, q.exercise_share) == (2, 0.0, 0.0)
     assert q.per_week == pytest.approx(2 / weeks)
-    assert (q.last_4_weeks, q.previous_4_weeks, q.trend) == (1, 1, "too few to tell")
+    assert (q.last_4_weeks, q.previous_4_weeks, q.trend) == (1, 1, "too early to tell")
     assert q.remedies == (RemedyScore("stretch", 2.0, 1),)
     assert q.sites == (("calf", 2),)
     assert (q.recent_episodes, q.recent_per_week) == (1, 0.5)
@@ -160,7 +167,7 @@ def test_a_quiet_and_an_empty_diary(patterns: dict[str, Pattern]) -> None:
     empty = patterns["nobody"]
     assert (empty.episodes, empty.first, empty.last, empty.longest_seconds) == (0, None, None, None)
     assert (empty.per_week, empty.night_share, empty.exercise_share) == (0.0, 0.0, 0.0)
-    assert (empty.trend, empty.remedies, empty.sites) == ("too few to tell", (), ())
+    assert (empty.trend, empty.remedies, empty.sites) == ("too early to tell", (), ())
     assert (empty.recent_episodes, empty.recent_nights, empty.recent_run_days) == (0, 0, 0)
 
 
@@ -178,6 +185,26 @@ def test_trend(
 ) -> None:
     p = patterns[person]
     assert (p.last_4_weeks, p.previous_4_weeks, p.trend) == (last, previous, trend)
+
+
+def test_a_diary_days_old_has_rates_over_the_days_it_covers_and_no_trend(
+    patterns: dict[str, Pattern],
+) -> None:
+    p = patterns["new"]
+    assert p.episodes == p.recent_episodes == 8
+    # Five days of diary count as one week, overall and in the last 14 days alike.
+    assert (p.per_week, p.recent_per_week) == (8.0, 8.0)
+    assert p.how_often() == "8.0 a week overall, 8.0 in the last 14 days"
+    assert (p.last_4_weeks, p.previous_4_weeks, p.trend) == (8, 0, "too early to tell")
+    assert (
+        p.trend_words()
+        == "too early to tell (a trend needs 8 weeks of diary; this one covers 1 week)"
+    )
+    assert p.to_dict()["recent"]["weeks"] == p.to_dict()["weeks"] == 1.0
+    # A diary of ten weeks has its whole last 14 days, and a trend.
+    busy = patterns["busy"]
+    assert busy.how_often() == f"{busy.per_week:.1f} a week overall, 4.0 in the last 14 days"
+    assert busy.trend_words() == "rising (10 in the last 4 weeks, 2 in the 4 before)"
 
 
 def test_the_recent_figures_of_each_rule(patterns: dict[str, Pattern]) -> None:

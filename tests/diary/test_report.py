@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import charley
+from charley.card import HEADINGS
 from charley.diary import Diary, EpisodeIn, episode_in
 from charley.diary.entries import RemedyIn, SiteIn
 from charley.diary.report import _count, _Counts, write_chart, write_report
@@ -286,7 +287,7 @@ def test_report_shows_the_latest_assessment_with_sources(report: str) -> None:
     answer = charley.assess(LATEST).to_dict()
     latest = _section(report, "latest")
     assert f"level {answer['triage']['level']}" in latest
-    assert html.escape(answer["triage"]["label"]) in latest
+    assert f">{HEADINGS[answer['triage']['level']]}<" in latest  # the care card's heading
     assert html.escape(LATEST) in latest
     quote = answer["triage"]["reasons"][0]["citations"][0]["quote"]
     assert html.escape(quote) in latest

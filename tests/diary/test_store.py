@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
+from uuid import UUID
 
 import pytest
 from alembic.config import Config
@@ -65,7 +66,7 @@ def test_add_then_get_gives_back_everything(diary: Diary) -> None:
     assessment = {"triage": {"level": "self_care", "label": "Look after it yourself"}}
     saved = diary.add(full, assessment)
 
-    assert saved.id > 0
+    assert UUID(saved.id).version == 7
     assert saved.started_at == DAY0 + timedelta(hours=11)
     assert saved.started_at.utcoffset() is not None
     assert saved.sites == (("calf", "left"), ("foot", "both"))
@@ -94,7 +95,7 @@ def test_defaults_and_night_from_the_clock(diary: Diary) -> None:
 
 
 def test_list_orders_and_filters_by_date(diary: Diary) -> None:
-    ids: dict[int, list[int]] = {}
+    ids: dict[int, list[str]] = {}
     for day in (3, 0, 5, 1, 3, 4):  # out of order, and two on day 3 at the same moment
         ids.setdefault(day, []).append(diary.add(entry(when(days=day))).id)
     oldest_first = [ids[0][0], ids[1][0], ids[3][0], ids[3][1], ids[4][0], ids[5][0]]
@@ -147,8 +148,9 @@ def test_update_replaces_the_content_and_keeps_the_id(diary: Diary) -> None:
     relevel = diary.update(first.id, entry(), {"triage": {"level": "consultation"}})
     assert relevel.level == "consultation"
     with diary.engine.connect() as c:  # the old site and remedy rows are gone, not orphaned
-        sites = c.scalar(select(func.count()).where(EpisodeSite.episode_id == first.id))
-        remedies = c.scalar(select(func.count()).where(EpisodeRemedy.episode_id == first.id))
+        key = c.scalar(select(Episode.id).where(Episode.public_id == first.id))
+        sites = c.scalar(select(func.count()).where(EpisodeSite.episode_id == key))
+        remedies = c.scalar(select(func.count()).where(EpisodeRemedy.episode_id == key))
     assert (sites, remedies) == (1, 0)
 
 
@@ -162,15 +164,17 @@ def test_delete_removes_the_episode_and_its_rows(diary: Diary) -> None:
         diary.get(gone.id)
     with pytest.raises(NotFoundError):
         diary.delete(gone.id)
-    with diary.engine.connect() as c:
-        for table in (EpisodeSite, EpisodeRemedy):
-            assert c.scalar(select(func.count()).where(table.episode_id == gone.id)) == 0
+    with diary.engine.connect() as c:  # only the kept episode's one site is left
+        counts = [
+            c.scalar(select(func.count()).select_from(t)) for t in (EpisodeSite, EpisodeRemedy)
+        ]
+        assert counts == [1, 0]
 
 
 def test_a_missing_id_is_not_found(diary: Diary) -> None:
     diary.add(entry())
-    for missing in (0, -1, 999_999):
-        with pytest.raises(NotFoundError, match=f"no episode {missing}"):
+    for missing in ("0", "-1", "999999", "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b", "x" * 100):
+        with pytest.raises(NotFoundError, match=f"no episode {missing[:40]}"):
             diary.get(missing)
         with pytest.raises(NotFoundError):
             diary.update(missing, entry())
@@ -303,24 +307,23 @@ def test_add_many_is_all_or_nothing_when_a_later_batch_fails(
 ) -> None:
     diary.add(entry())
     monkeypatch.setattr(store, "BATCH", 3)
-    original = Diary._insert_batch
+    original = Diary._write_batch
     seen_inside: list[int] = []
 
-    def failing(self: Diary, conn: Any, batch: list[EpisodeIn]) -> int:
+    def failing(self: Diary, conn: Any, batch: list[tuple[str, EpisodeIn]]) -> None:
         if seen_inside:  # the second batch: the disk gives up
             raise OperationalError("INSERT INTO episodes …", {}, Exception("disk I/O error"))
-        written = original(self, conn, batch)
+        original(self, conn, batch)
         # Inside the transaction the first batch is there …
         seen_inside.append(int(conn.scalar(select(func.count()).select_from(Episode))))
-        return written
 
-    monkeypatch.setattr(Diary, "_insert_batch", failing)
+    monkeypatch.setattr(Diary, "_write_batch", failing)
     with pytest.raises(DiaryError, match="disk I/O error"):
         diary.add_many(entry(when(days=d)) for d in range(1, 8))
     assert seen_inside == [4]
     # … and after the failure it is not.
     assert diary.count() == 1
-    monkeypatch.setattr(Diary, "_insert_batch", original)
+    monkeypatch.setattr(Diary, "_write_batch", original)
     assert diary.add_many([entry(when(days=9))]) == 1  # the diary still works
     assert diary.count() == 2
 
@@ -386,13 +389,21 @@ def test_a_diary_made_at_the_first_revision_is_upgraded_with_its_episodes(
             ("episode 3", (("calf", "left"),), ()),
         ]
         assert [e.started_at for e in saved] == [FIRST_WHEN.replace(day=d) for d in (1, 2, 3)]
-        if HEAD != FIRST:
-            indexes = {
-                i["name"]
-                for table in ("episode_sites", "episode_remedies")
-                for i in inspect(diary.engine).get_indexes(table)
-            }
-            assert {"ix_episode_sites_person_site", "ix_episode_remedies_person_remedy"} <= indexes
+        # Every episode got a public id, taken from when it was saved, so they sort alike.
+        ids = [e.id for e in saved]
+        assert all(UUID(i).version == 7 for i in ids) and ids == sorted(ids)
+        assert [diary.get(i) for i in ids] == saved
+        indexes = {
+            i["name"]
+            for table in ("episodes", "episode_sites", "episode_remedies")
+            for i in inspect(diary.engine).get_indexes(table)
+        }
+        assert {
+            "ix_episode_sites_person_site",
+            "ix_episode_remedies_person_remedy",
+            "ix_episodes_public_id",
+        } <= indexes
+        assert diary.add(entry(when(days=3))).id not in ids
 
 
 def test_limits_in_another_time_zone_compare_as_the_same_instant(diary: Diary) -> None:

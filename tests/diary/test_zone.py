@@ -22,6 +22,7 @@ from charley.diary.patterns import summarize
 from charley.diary.people import add_person, set_zone, zone_named
 from charley.diary.when import parse_when
 from charley.errors import InputError
+from tests.support.forms import FORM_ORIGIN
 
 TOKYO = "Asia/Tokyo"
 runner = CliRunner()
@@ -131,7 +132,8 @@ def test_the_page_stores_the_browsers_zone_when_the_person_has_none(tmp_path: ob
         bob = add_person(engine, "bob", zone="Europe/London")
     finally:
         engine.dispose()
-    with TestClient(create_app(db)) as client:
+    # Like a browser, the client says which page its forms come from.
+    with TestClient(create_app(db), headers=FORM_ORIGIN) as client:
         for token in (ann, bob):
             r = client.post("/diary/login", data={"token": token}, follow_redirects=False)
             assert r.status_code == 303

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -154,6 +155,24 @@ def test_another_persons_episode_cannot_be_seen_changed_or_deleted(site: Site) -
     assert site.client.post(f"{path}/delete").status_code == 404
     (saved,) = api_episodes(site)
     assert saved["severity"] == 3
+
+
+def test_episode_pages_are_named_by_public_id(site: Site) -> None:
+    """The page's links hold the episode's public id, never a count of everyone's episodes."""
+    login(site, site.other_token)
+    log(site, site="foot")  # bob's, so that ann's first is the second on the server
+    login(site)
+    path = log(site, site="calf", severity="3")
+    (saved,) = api_episodes(site)
+    assert path == f"/diary/episodes/{saved['id']}"
+    assert UUID(path.rsplit("/", 1)[1]).version == 7
+    assert f'href="{path}"' in site.client.get("/diary").text
+    near = path[:-1] + ("1" if path.endswith("0") else "0")
+    for other in ("/diary/episodes/2", "/diary/episodes/1", f"{path}x", near):
+        for suffix in ("", "/edit", "/delete"):
+            r = site.client.get(f"{other}{suffix}")
+            assert r.status_code == 404 and "No such episode" in r.text, other
+    assert site.client.get(path.upper().replace("/DIARY/EPISODES", "/diary/episodes")).is_success
 
 
 def test_change_and_delete_refuse_cross_site_posts(site: Site) -> None:

@@ -17,6 +17,7 @@ from charley.diary.database import make_engine, migrate
 from charley.diary.people import add_person
 from charley.web.access_log import HideQueryStrings
 from charley.web.app import create_app
+from tests.support.forms import FORM_ORIGIN
 
 CRAMP = "My left calf cramped at 3am for two minutes and eased when I stretched it."
 LOGIN_HELP = "charley users add NAME"
@@ -37,8 +38,8 @@ def site(tmp_path: Path) -> Iterator[Site]:
     token = add_person(engine, "ann")
     other = add_person(engine, "bob")
     engine.dispose()
-    # Like a browser, the client says which page its forms come from (Origin).
-    with TestClient(create_app(url), headers={"Origin": "http://testserver"}) as client:
+    # Like a browser, the client says which page its forms come from.
+    with TestClient(create_app(url), headers=FORM_ORIGIN) as client:
         yield Site(client, token, other)
 
 
@@ -188,7 +189,7 @@ def test_the_longest_description_is_accepted(site: Site) -> None:
 def test_a_form_from_another_site_is_refused(site: Site) -> None:
     r = site.client.post("/", data={"text": CRAMP}, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
-    r = site.client.post("/", data={"text": CRAMP}, headers={"Origin": "http://testserver"})
+    r = site.client.post("/", data={"text": CRAMP}, headers=FORM_ORIGIN)
     assert r.status_code == 200
 
 
@@ -518,7 +519,7 @@ def test_logging_an_episode_saves_it_with_its_assessment(site: Site) -> None:
     )
     assert r.status_code == 303
     location = r.headers["location"]
-    assert re.fullmatch(r"/diary/episodes/\d+\?saved=1", location)
+    assert re.fullmatch(r"/diary/episodes/[0-9a-f-]{36}\?saved=1", location)
     r = site.client.get(location)
     assert r.status_code == 200
     assert "Saved in your diary." in r.text

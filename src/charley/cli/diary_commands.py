@@ -216,7 +216,7 @@ def history(
 
     Example: charley history --from "2026-11-01"
     """
-    from charley.diary.assessing import pattern_reasons
+    from charley.diary.assessing import latest_assessment, pattern_reasons
     from charley.diary.patterns import summarize
 
     try:
@@ -226,6 +226,7 @@ def history(
         with _open(db) as diary:
             pattern = summarize(diary)
             recent = diary.list(start=lo, end=hi, limit=limit, newest_first=True)
+            latest = latest_assessment(diary, pattern)
     except CharleyError as exc:
         raise _fail(exc) from None
     diary_reasons = pattern_reasons(pattern)
@@ -236,6 +237,7 @@ def history(
                     "pattern": pattern.to_dict(),
                     "episodes": [e.to_dict() for e in recent],
                     "diary_advice": [r.to_dict() for r in diary_reasons],
+                    "latest": latest.to_dict() if latest else None,
                 }
             )
         )
@@ -250,19 +252,18 @@ def history(
     )
     for label, value in (
         ("episodes", f"{pattern.episodes} ({pattern.first:%Y-%m-%d} to {pattern.last:%Y-%m-%d})"),
-        (
-            "per week",
-            f"{pattern.per_week:.1f} overall, {pattern.recent_per_week:.1f} in the last 14 days",
-        ),
+        ("how often", pattern.how_often()),
         ("at night", f"{pattern.night_share:.0%}"),
         ("during or after exercise", f"{pattern.exercise_share:.0%}"),
         ("longest", longest),
-        (
-            "trend",
-            f"{pattern.trend} ({pattern.last_4_weeks} in the last 4 weeks, "
-            f"{pattern.previous_4_weeks} in the 4 before)",
-        ),
+        ("trend", pattern.trend_words()),
         ("sites", ", ".join(f"{s} {n}" for s, n in pattern.sites[:6])),
+        (
+            "latest assessment",
+            f"{latest.heading} (episode of {latest.episode.started_at.astimezone():%Y-%m-%d %H:%M})"
+            if latest
+            else "none yet",
+        ),
     ):
         table.add_row(label, value)
     console.print(table)
@@ -334,24 +335,31 @@ def export(
 ) -> None:
     """Export the diary as CSV or as FHIR R4 (a Bundle of Observations).
 
+    On a terminal a progress bar is shown on stderr.
+
     Example: charley export --format fhir --out diary.json
     """
     import io
+
+    from charley.cli.progress import progress_bar
 
     if fmt not in ("csv", "fhir"):
         raise typer.Exit(error(f"--format must be csv or fhir, not {fmt!r}"))
     try:
         lo, hi = _range(db, start, end)
         buffer = io.StringIO()
-        with _open(db) as diary:
+        with _open(db) as diary, progress_bar() as bar:
+            total = diary.count(start=lo, end=hi) if bar.on else None
+            step = bar.step("Exporting", total)
             if fmt == "csv":
                 from charley.diary.csv_io import export_csv
 
-                export_csv(diary, buffer, start=lo, end=hi)
+                export_csv(diary, buffer, start=lo, end=hi, progress=step)
             else:
                 from charley.diary.fhir_io import export_fhir
 
-                buffer.write(json.dumps(export_fhir(diary, start=lo, end=hi), indent=2))
+                bundle = export_fhir(diary, start=lo, end=hi, progress=step)
+                buffer.write(json.dumps(bundle, indent=2))
     except CharleyError as exc:
         raise _fail(exc) from None
     if out is None:
@@ -375,8 +383,13 @@ def import_(
 ) -> None:
     """Import episodes from CSV or FHIR: every episode, or none if any is bad.
 
+    Episodes already in the diary (the same id, from an earlier export) are
+    skipped, so importing a file twice adds nothing. On a terminal a progress
+    bar is shown on stderr.
+
     Example: charley import diary.csv
     """
+    from charley.cli.progress import progress_bar
     from charley.inputs import decode
 
     kind = fmt or ("fhir" if file.suffix.lower() == ".json" else "csv")
@@ -387,19 +400,23 @@ def import_(
             data = decode(file.read_bytes())
         except OSError as exc:
             raise InputError(f"cannot read {file}: {exc.strerror}") from None
-        if kind == "csv":
-            from charley.diary.csv_io import read_csv
+        with progress_bar() as bar:
+            reading = bar.step("Checking", None)
+            if kind == "csv":
+                from charley.diary.csv_io import read_csv
 
-            entries = read_csv(data)
-        else:
-            from charley.diary.fhir_io import read_fhir
+                entries = read_csv(data, progress=reading)
+            else:
+                from charley.diary.fhir_io import read_fhir
 
-            entries = read_fhir(data)
-        with _open(db) as diary:
-            count = diary.add_many(entries)
+                entries = read_fhir(data, progress=reading)
+            reading.finish(len(entries))
+            with _open(db) as diary:
+                result = diary.import_episodes(entries, progress=bar.step("Saving", len(entries)))
     except CharleyError as exc:
         raise _fail(exc) from None
-    print(f"imported {count} episode(s)")
+    skipped = f"; skipped {result.skipped} already in the diary" if result.skipped else ""
+    print(f"imported {result.added} episode(s){skipped}")
 
 
 def db_upgrade(db: DbOption = None) -> None:

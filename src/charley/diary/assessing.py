@@ -7,6 +7,7 @@ through this module, so all three give the same answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -15,8 +16,9 @@ from charley.assess import assess
 from charley.assessment import Assessment, Reason
 from charley.diary.entries import EpisodeIn
 from charley.diary.patterns import Pattern, summarize
-from charley.diary.store import Diary
+from charley.diary.store import Diary, SavedEpisode
 from charley.findings import Findings
+from charley.knowledge.schema import LEVELS
 from charley.parse import parse
 
 DIARY_ENTRY = "symptom.cramp"
@@ -63,3 +65,67 @@ def pattern_reasons(pattern: Pattern) -> tuple[Reason, ...]:
     return tuple(
         r for r in advice.triage.reasons if any(f.startswith("diary.") for f in r.findings)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LatestAssessment:
+    """The diary's latest assessment as every surface shows it: the newest assessed
+    episode's answer, with the diary's pattern as it is now.
+
+    The level is the higher of the episode's own (without diary reasons that no
+    longer hold) and the level the pattern calls for now; the reasons are the
+    episode's own and the pattern's, most urgent first. So `charley history`,
+    `GET /v1/episodes/summary`, the page and the report never disagree: a diary
+    that says "see a doctor" is never shown as "look after it at home".
+    """
+
+    episode: SavedEpisode
+    level: str
+    heading: str
+    reasons: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "episode": self.episode.id,
+            "started_at": self.episode.started_at.isoformat(),
+            "level": self.level,
+            "heading": self.heading,
+            "reasons": list(self.reasons),
+        }
+
+
+def _rank(level: object) -> int:
+    return LEVELS.index(level) if level in LEVELS else 0
+
+
+def _from_diary(reason: dict[str, Any]) -> bool:
+    return any(str(f).startswith("diary.") for f in reason.get("findings") or ())
+
+
+def latest_assessment(
+    diary: Diary,
+    pattern: Pattern,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> LatestAssessment | None:
+    """The latest assessment (see LatestAssessment), of the episodes in [start, end);
+    None when no episode there was assessed."""
+    from charley.card import HEADINGS, emergency_number
+
+    episode = diary.latest_assessed(start=start, end=end)
+    if episode is None:
+        return None
+    triage = (episode.assessment or {}).get("triage")
+    triage = triage if isinstance(triage, dict) else {}
+    stored = [r for r in triage.get("reasons") or [] if isinstance(r, dict)]
+    own = [r for r in stored if not _from_diary(r)]
+    level = str(triage.get("level") or episode.level or LEVELS[0])
+    if stored and all(_from_diary(r) for r in stored if r.get("level") == level):
+        # The diary alone raised it then: what the diary says now decides instead.
+        level = max((str(r.get("level")) for r in own), key=_rank, default=LEVELS[0])
+    now = [r.to_dict() for r in pattern_reasons(pattern)]
+    level = max([level, *(str(r["level"]) for r in now)], key=_rank)
+    reasons = sorted([*own, *now], key=lambda r: -_rank(r.get("level")))
+    heading = HEADINGS.get(level, level.replace("_", " ")).format(number=emergency_number())
+    return LatestAssessment(episode, level, heading, tuple(reasons))

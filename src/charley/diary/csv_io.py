@@ -6,17 +6,28 @@ nothing. Lists share one cell: sites as `calf:left;foot:unknown`, remedies as
 `stretching:3;massage:2` (a `\\` escapes a `;`, `:` or `\\` inside a name).
 Empty cells mean "not recorded": an empty feel, trigger or text reads back as
 None. Open files with `newline=""` so that line breaks inside notes survive.
+
+The `id` column is the episode's public id: importing a file whose episodes
+are already in the diary skips them. Files without it (older exports, hand
+written ones) import as new episodes.
+
+A cell that a spreadsheet would take for a formula (it starts with `=`, `+`,
+`-`, `@`, a tab or a carriage return) is written with a single quote before
+it, as OWASP recommends against CSV injection: "=1+1" is written "'=1+1". A
+cell that starts with quotes and then one of those gets one more quote, so
+reading strips exactly the quote charley added and gives the text back as it
+was ("-5 degrees felt" and "'=x" alike).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from charley.diary.entries import EpisodeIn, episode_in, listing
+from charley.diary.entries import EpisodeIn, ImportedEpisode, episode_in, listing
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import InputError
 
@@ -24,6 +35,7 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 COLUMNS = (
+    "id",
     "started_at",
     "sites",
     "duration_seconds",
@@ -39,20 +51,51 @@ COLUMNS = (
     "level",
 )
 REQUIRED = ("started_at", "sites")
-TRIMMED = ("started_at", "duration_seconds", "severity", "at_night", "after_exercise", "woke")
+TRIMMED = ("id", "started_at", "duration_seconds", "severity", "at_night", "after_exercise", "woke")
 IGNORED = ("level",)  # the assessment's level: shown for reading, not imported
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
+PROGRESS_EVERY = 1000
+
+
+def neutralise(cell: str) -> str:
+    """`cell` as a spreadsheet will not run it: a quote before a formula's first
+    character, and before any quotes that already lead up to one."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
+
+
+def restore(cell: str) -> str:
+    """The cell as it was before `neutralise`: one leading quote removed, only
+    where `neutralise` would have put it."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
 
 
 def export_csv(
-    diary: Diary, out: TextIO, *, start: datetime | None = None, end: datetime | None = None
+    diary: Diary,
+    out: TextIO,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write the header and one row per episode in [start, end); return how many rows."""
-    writer = csv.writer(out, lineterminator="\n")
+    """Write the header and one row per episode in [start, end); return how many rows.
+
+    `progress` is called with the rows written so far, every thousand rows and at the end.
+    """
+    # CRLF, as RFC 4180 has it: the writer then quotes every cell holding a CR or LF;
+    # with "\n" a lone carriage return in a note went out bare and split the row.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     count = 0
     for episode in diary.iter(start=start, end=end):
         writer.writerow(_cells(episode))
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    if progress is not None:
+        progress(count)
     return count
 
 
@@ -77,8 +120,14 @@ def iter_csv(
 
 
 def _cells(episode: SavedEpisode) -> list[str]:
+    """One episode's row, every cell safe to open in a spreadsheet."""
+    return [neutralise(cell) for cell in _plain_cells(episode)]
+
+
+def _plain_cells(episode: SavedEpisode) -> list[str]:
     # Local time with its offset reads naturally in a spreadsheet and is still one instant.
     return [
+        episode.id,
         episode.started_at.astimezone().isoformat(),
         _join([site, side] for site, side in episode.sites),
         "" if episode.duration_seconds is None else _number(episode.duration_seconds),
@@ -136,8 +185,12 @@ def _split(cell: str) -> list[list[str]]:
     return items
 
 
-def read_csv(data: str) -> list[EpisodeIn]:
-    """Parse and validate every row; raise InputError naming line and field. Writes nothing."""
+def read_csv(data: str, *, progress: Callable[[int], None] | None = None) -> list[EpisodeIn]:
+    """Parse and validate every row; raise InputError naming line and field. Writes nothing.
+
+    Each episode is an `ImportedEpisode`, with its id when the file has one.
+    `progress` is called with the rows read so far, every thousand rows.
+    """
     reader = csv.reader(io.StringIO(data.removeprefix("\ufeff"), newline=""), strict=True)
     records = _records(reader)
     try:
@@ -156,9 +209,12 @@ def read_csv(data: str) -> list[EpisodeIn]:
             problems.append(f"line {line}: expected {len(columns)} fields, found {len(record)}")
             continue
         try:
-            entries.append(episode_in(_mapping(dict(zip(columns, record, strict=True)))))
+            cells = dict(zip(columns, (restore(cell) for cell in record), strict=True))
+            entries.append(episode_in(_mapping(cells), model=ImportedEpisode))
         except InputError as exc:
             problems.append(f"line {line}: {exc}")
+        if progress is not None and (len(entries) + len(problems)) % PROGRESS_EVERY == 0:
+            progress(len(entries) + len(problems))
     if problems:
         raise InputError(listing(problems, what="problem(s)"))
     return entries

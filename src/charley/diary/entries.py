@@ -129,15 +129,40 @@ class EpisodeIn(BaseModel):
         return night_at(self.started_at.astimezone(zone))
 
 
+class ImportedEpisode(EpisodeIn):
+    """An episode read from an export, with the id it had there when the file says
+    (CSV's `id` column, FHIR's charley identifier): an import skips an episode
+    whose id the diary already holds. Only imports make these; the API's body is
+    `EpisodeIn`, and a new episode's id is always made by charley."""
+
+    id: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _an_id(cls, value: object) -> object:
+        from charley.diary.ids import episode_id
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        found = episode_id(value) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(
+                f"{str(value)[:60]!r} is not an episode id (a UUID, "
+                "like 0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b)"
+            )
+        return found
+
+
 def night_at(local: datetime) -> bool:
     """Between 22:00 and 06:00 on the clock of `local`'s own zone."""
     return local.hour >= 22 or local.hour < 6
 
 
-def episode_in(data: dict[str, Any]) -> EpisodeIn:
-    """Validate a mapping into an EpisodeIn; raise InputError with every problem."""
+def episode_in(data: dict[str, Any], *, model: type[EpisodeIn] = EpisodeIn) -> EpisodeIn:
+    """Validate a mapping into an EpisodeIn (or `model`, such as ImportedEpisode);
+    raise InputError with every problem."""
     try:
-        return EpisodeIn.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise InputError(describe(exc)) from None
 

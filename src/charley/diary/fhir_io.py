@@ -15,7 +15,10 @@ One Observation per episode:
   feel, trigger, each remedy (its name as the code's text, relief 0–4 as the
   value), at night, after exercise, woke, and the person's own words;
   charley's own codes are in the `urn:charley:episode` system;
-- note: the free notes.
+- note: the free notes;
+- identifier: the episode's public id, in the `urn:charley:episode-id` system
+  (the entry's fullUrl is `urn:uuid:` and the same id). An import skips an
+  Observation whose id the diary already holds; one without it is new.
 
 Import checks the whole Bundle and every Observation before returning anything.
 Empty feel, trigger and text are left out (FHIR strings cannot be empty) and
@@ -25,11 +28,10 @@ read back as None.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.codeableconcept import CodeableConcept
@@ -37,7 +39,8 @@ from fhir.resources.R4B.observation import Observation, ObservationComponent
 from fhir.resources.R4B.quantity import Quantity
 from pydantic import ValidationError
 
-from charley.diary.entries import EpisodeIn, episode_in, listing
+from charley.diary.csv_io import PROGRESS_EVERY
+from charley.diary.entries import EpisodeIn, ImportedEpisode, episode_in, listing
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import DiaryError, InputError
 
@@ -46,6 +49,7 @@ LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 EPISODE = "urn:charley:episode"
+EPISODE_ID = "urn:charley:episode-id"
 CRAMP = "R25.2"
 SEVERITY = "72514-3"
 BUNDLE_TYPES = (
@@ -80,13 +84,21 @@ STRINGS = {FEEL[0]: "feel", TRIGGER[0]: "trigger", TEXT[0]: "text"}
 
 
 def export_fhir(
-    diary: Diary, *, start: datetime | None = None, end: datetime | None = None
+    diary: Diary,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """The episodes in [start, end) as a Bundle, checked by the fhir.resources models."""
-    entries = [
-        {"fullUrl": f"urn:uuid:{uuid4()}", "resource": _observation(episode)}
-        for episode in diary.iter(start=start, end=end)
-    ]
+    """The episodes in [start, end) as a Bundle, checked by the fhir.resources models.
+
+    `progress` is called with the episodes written so far, every thousand and at the end.
+    """
+    entries = []
+    for episode in diary.iter(start=start, end=end):
+        entries.append({"fullUrl": f"urn:uuid:{episode.id}", "resource": _observation(episode)})
+        if progress is not None and len(entries) % PROGRESS_EVERY == 0:
+            progress(len(entries))
     raw: dict[str, Any] = {"resourceType": "Bundle", "type": "collection"}
     if entries:  # FHIR JSON has no empty arrays
         raw["entry"] = entries
@@ -95,6 +107,8 @@ def export_fhir(
     except (ValueError, TypeError, LookupError) as exc:
         raise DiaryError(f"the diary could not be written as FHIR: {_problem(exc)}") from None
     result: dict[str, Any] = bundle.model_dump(mode="json", exclude_none=True)
+    if progress is not None:
+        progress(len(entries))
     return result
 
 
@@ -116,7 +130,7 @@ def iter_fhir(
         except (ValueError, TypeError, LookupError) as exc:
             raise DiaryError(f"the diary could not be written as FHIR: {_problem(exc)}") from None
         resource = observation.model_dump(mode="json", exclude_none=True)
-        entry = {"fullUrl": f"urn:uuid:{uuid4()}", "resource": resource}
+        entry = {"fullUrl": f"urn:uuid:{episode.id}", "resource": resource}
         pieces.append(("," if count else ',"entry":[') + json.dumps(entry, ensure_ascii=False))
         if len(pieces) == ENTRIES_PER_PIECE:
             yield head + "".join(pieces)
@@ -158,6 +172,7 @@ def _observation(episode: SavedEpisode) -> dict[str, Any]:
         components.append(_component(TEXT, valueString=episode.text))
     observation: dict[str, Any] = {
         "resourceType": "Observation",
+        "identifier": [{"system": EPISODE_ID, "value": episode.id}],
         "status": "final",
         "category": [{"coding": [{"system": CATEGORY, "code": "survey", "display": "Survey"}]}],
         "code": _coding(ICD10, CRAMP, "Cramp and spasm") | {"text": "Muscle cramp"},
@@ -178,8 +193,13 @@ def _site_text(site: str, side: str) -> str:
 # -- import -------------------------------------------------------------------
 
 
-def read_fhir(data: str) -> list[EpisodeIn]:
-    """Check the Bundle and every Observation; raise InputError if any is wrong. Writes nothing."""
+def read_fhir(data: str, *, progress: Callable[[int], None] | None = None) -> list[EpisodeIn]:
+    """Check the Bundle and every Observation; raise InputError if any is wrong. Writes nothing.
+
+    Each episode is an `ImportedEpisode`, with its id when the Observation has
+    charley's identifier. `progress` is called with the entries read so far,
+    every thousand entries.
+    """
     try:
         raw = json.loads(data)
         too_deep = _too_deep(raw)
@@ -206,9 +226,11 @@ def read_fhir(data: str) -> list[EpisodeIn]:
         if not isinstance(entry.resource, Observation) or entry.resource.status in VOID:
             continue  # a Patient or the like, or an Observation withdrawn: not an episode
         try:
-            entries.append(episode_in(_mapping(entry.resource)))
+            entries.append(episode_in(_mapping(entry.resource), model=ImportedEpisode))
         except InputError as exc:
             problems.append(f"entry {index}: {exc}")
+        if progress is not None and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1)
     if problems:
         raise InputError(listing(problems, what="problem(s)"))
     return entries
@@ -265,6 +287,11 @@ def _mapping(obs: Observation) -> dict[str, Any]:
     if not isinstance(started, datetime):
         raise InputError(f"effectiveDateTime: {started} needs a time of day, not only a date")
     data: dict[str, Any] = {"started_at": started, "sites": [], "remedies": []}
+    ids = [i.value for i in (obs.identifier or []) if i.system == EPISODE_ID]
+    if len(ids) > 1:
+        raise InputError(f"identifier: more than one in {EPISODE_ID}")
+    if ids:
+        data["id"] = ids[0]
     for number, component in enumerate(obs.component or []):
         try:
             _read_component(component, data)

@@ -8,10 +8,13 @@ recorded only when the words say so.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charley.diary.when import when_from_text
 from charley.findings import Findings
+
+if TYPE_CHECKING:
+    from charley.diary.entries import EpisodeIn
 
 # How much something helped, 0 (not at all) to 4 (completely), by finding.
 RELIEF_WORDS = {
@@ -83,3 +86,47 @@ def episode_from_findings(findings: Findings, text: str, now: datetime) -> dict[
         entry["at_night"] = True
     entry["woke"] = "sleep.disturbed" in ids or "woke" in text.lower()
     return entry
+
+
+FILLED = (
+    "duration_seconds",
+    "severity",
+    "feel",
+    "trigger",
+    "remedies",
+    "at_night",
+    "after_exercise",
+    "woke",
+)
+"""What an episode's words can fill in when a request leaves it out."""
+
+
+def fill_from_words(entry: EpisodeIn) -> EpisodeIn:
+    """`entry` with the fields it leaves out filled from its words, as `charley log`
+    and the page fill them: "3 minutes, woke me up" gives a duration and woke.
+
+    Only what the words say is filled (a "no" is not: woke stays False, not said);
+    what the request gave always wins. A figure from the words that the diary
+    could not take (a cramp of 40 days) is left out rather than refused: the words
+    are kept in `text` either way.
+    """
+    from charley.diary.entries import episode_in
+    from charley.errors import InputError
+    from charley.parse import parse
+
+    if not entry.text or not entry.text.strip():
+        return entry
+    said = episode_from_findings(parse(entry.text), entry.text, entry.started_at)
+    data = entry.model_dump(exclude_unset=True)
+    filled = False
+    for name in FILLED:
+        value = said.get(name)
+        if name in entry.model_fields_set or value in (None, [], False):
+            continue
+        try:
+            episode_in({**data, name: value})
+        except InputError:
+            continue
+        data[name] = value
+        filled = True
+    return episode_in(data) if filled else entry

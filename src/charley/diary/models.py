@@ -3,6 +3,10 @@
 Sites and remedies repeat the episode's `person_id`, so the per-person
 counts by site and remedy need no join.
 
+Each episode has two ids: `id`, the database's integer key, which never
+leaves the diary, and `public_id`, a UUIDv7 (`charley.diary.ids`) that the
+API, the page and exports show and that an import recognises.
+
 Times are stored in UTC. `at_night`, `after_exercise` and `woke` are kept as
 columns, set when an episode is saved, so that pattern summaries over a
 million episodes are single scans.
@@ -25,6 +29,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from charley.diary.ids import new_id
 
 
 class Base(DeclarativeBase):
@@ -61,9 +67,13 @@ class PageSession(Base):
 
 class Episode(Base):
     __tablename__ = "episodes"
-    __table_args__ = (Index("ix_episodes_person_started", "person_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_episodes_person_started", "person_id", "started_at"),
+        Index("ix_episodes_public_id", "public_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), default=new_id)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     duration_seconds: Mapped[float | None] = mapped_column(Float)

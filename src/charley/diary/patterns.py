@@ -4,6 +4,20 @@ The summary is a handful of aggregate queries that need no date functions,
 so it reads the same on SQLite and PostgreSQL and stays under a second at a
 million episodes. The last two weeks are read row by row (few rows) to
 count days, nights and runs of days.
+
+Each figure has one definition, here, and the CLI, the API, the page and the
+report all show it from here (the words too: `how_often`, `trend_words`):
+
+- a rate a week is the episodes over the weeks the diary actually covers:
+  overall, from the first episode to now; for the last 14 days, from the later
+  of 14 days ago and the first episode. At least one week either way, so one
+  cramp an hour ago is "1.0 a week", not 168. A diary started five days ago
+  with eight episodes is 8.0 a week overall and 8.0 in the last 14 days, not
+  "4.0 in the last 14 days" as if the week before the diary had none;
+- the trend compares the last 4 weeks with the 4 before only when the diary
+  covers both (its first episode at least 8 weeks ago): before that it is
+  "too early to tell", whatever the counts; with fewer than 4 episodes in
+  those 8 weeks it is "too few to tell".
 """
 
 from __future__ import annotations
@@ -21,6 +35,11 @@ from charley.findings import Finding, Findings
 
 RECENT_DAYS = 14
 TREND_DAYS = 28
+WEEK = timedelta(days=7)
+TREND_HISTORY = timedelta(days=2 * TREND_DAYS)
+"""A trend needs the diary to cover both 4-week windows: 8 weeks since the first episode."""
+TOO_EARLY = "too early to tell"
+TOO_FEW = "too few to tell"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +70,31 @@ class Pattern:
     recent_nights: int
     recent_woke_nights: int
     recent_run_days: int
+    weeks: float = 1.0
+    """The weeks the overall rate is over: from the first episode to now (at least 1)."""
+    recent_weeks: float = RECENT_DAYS / 7
+    """The weeks of the last 14 days the diary covers (1 to 2)."""
+
+    def how_often(self) -> str:
+        """The rates in words, the same everywhere:
+        "8.0 a week overall, 8.0 in the last 14 days"."""
+        return (
+            f"{self.per_week:.1f} a week overall, "
+            f"{self.recent_per_week:.1f} in the last {RECENT_DAYS} days"
+        )
+
+    def trend_words(self) -> str:
+        """The trend with what it rests on, the same everywhere:
+        "rising (10 in the last 4 weeks, 2 in the 4 before)"."""
+        return f"{self.trend} ({self.trend_basis()})"
+
+    def trend_basis(self) -> str:
+        if self.trend == TOO_EARLY:
+            return (
+                f"a trend needs {TREND_HISTORY.days // 7} weeks of diary; "
+                f"this one covers {_weeks(self.weeks)}"
+            )
+        return f"{self.last_4_weeks} in the last 4 weeks, {self.previous_4_weeks} in the 4 before"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +102,7 @@ class Pattern:
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
             "per_week": round(self.per_week, 2),
+            "weeks": round(self.weeks, 2),
             "night_share": round(self.night_share, 3),
             "exercise_share": round(self.exercise_share, 3),
             "longest_seconds": self.longest_seconds,
@@ -73,6 +118,7 @@ class Pattern:
                 "days": RECENT_DAYS,
                 "episodes": self.recent_episodes,
                 "per_week": round(self.recent_per_week, 2),
+                "weeks": round(self.recent_weeks, 2),
                 "nights": self.recent_nights,
                 "woke_nights": self.recent_woke_nights,
                 "run_days": self.recent_run_days,
@@ -116,9 +162,16 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _trend(last: int, previous: int) -> str:
+def _weeks(weeks: float) -> str:
+    whole = int(weeks)
+    return "1 week" if whole <= 1 else f"{whole} weeks"
+
+
+def _trend(last: int, previous: int, covered: timedelta) -> str:
+    if covered < TREND_HISTORY:
+        return TOO_EARLY
     if last + previous < 4:
-        return "too few to tell"
+        return TOO_FEW
     if last >= previous * 1.25 + 1:
         return "rising"
     if last <= previous * 0.75 - 1:
@@ -233,9 +286,11 @@ def _summarize(
             site_counts[s.site] = site_counts.get(s.site, 0) + 1
         if now - timedelta(days=RECENT_DAYS) <= at < now:
             recent_rows.append((at, at_night, adding.woke))
-    span_weeks = max(
-        ((last_at - first_at).total_seconds() / 604800) if first_at and last_at else 0, 1.0
-    )
+    # The weeks the diary covers: from its first episode to now (or to its last, if
+    # `now` is earlier), at least one week; the last 14 days only as far as it goes.
+    covered = (max(now, last_at) - first_at) if first_at and last_at else timedelta(0)
+    weeks = max(covered, WEEK) / WEEK
+    recent_weeks = min(max(covered, WEEK), timedelta(days=RECENT_DAYS)) / WEEK
     recent_days = {r[0].astimezone(zone).date().isoformat() for r in recent_rows}
     night_dates = {_night_of(r[0], zone) for r in recent_rows if r[1]}
     woke_dates = {_night_of(r[0], zone) for r in recent_rows if r[2]}
@@ -243,13 +298,13 @@ def _summarize(
         episodes=total,
         first=first_at,
         last=last_at,
-        per_week=total / span_weeks,
+        per_week=total / weeks,
         night_share=(nights / total) if total else 0.0,
         exercise_share=(exercise / total) if total else 0.0,
         longest_seconds=float(longest) if longest is not None else None,
         last_4_weeks=last_4,
         previous_4_weeks=prev_4,
-        trend=_trend(last_4, prev_4),
+        trend=_trend(last_4, prev_4, covered),
         remedies=tuple(
             sorted(
                 (RemedyScore(r, summed / n, n) for r, (summed, n) in relief.items()),
@@ -258,8 +313,10 @@ def _summarize(
         ),
         sites=tuple(sorted(site_counts.items(), key=lambda p: (-p[1], p[0]))),
         recent_episodes=len(recent_rows),
-        recent_per_week=len(recent_rows) / (RECENT_DAYS / 7),
+        recent_per_week=len(recent_rows) / recent_weeks,
         recent_nights=len(night_dates),
         recent_woke_nights=len(woke_dates),
         recent_run_days=_longest_run(recent_days),
+        weeks=weeks,
+        recent_weeks=recent_weeks,
     )

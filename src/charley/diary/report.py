@@ -25,10 +25,11 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from sqlalchemy import Date, DateTime, Interval, cast, func, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from charley.diary.assessing import latest_assessment
 from charley.diary.files import write_private
 from charley.diary.models import Episode, EpisodeSite
 from charley.diary.patterns import Pattern, summarize
-from charley.diary.store import Diary, SavedEpisode, _utc
+from charley.diary.store import Diary, _utc
 from charley.errors import InputError
 
 if TYPE_CHECKING:
@@ -563,19 +564,6 @@ def _mentions(
     )
 
 
-def _latest(diary: Diary, start: datetime | None, end: datetime | None) -> SavedEpisode | None:
-    """The most recent episode in range that carries an assessment."""
-    query = (
-        select(Episode.id)
-        .where(*_filters(diary, start, end), Episode.assessment.is_not(None))
-        .order_by(Episode.started_at.desc(), Episode.id.desc())
-        .limit(1)
-    )
-    with diary._guard(), diary.engine.connect() as c:
-        found = c.scalar(query)
-    return diary.get(int(found)) if found is not None else None
-
-
 def _in_range(
     diary: Diary, start: datetime | None, end: datetime | None
 ) -> tuple[int, datetime | None, datetime | None, float | None]:
@@ -615,10 +603,7 @@ def report_context(
     n, first, last, pain = _in_range(diary, lo, hi)
     pattern = summarize(diary, now=now)
     mentions = _mentions(diary, lo, hi, {i: f.label for i, f in kb.findings.items()})
-    latest = _latest(diary, lo, hi)
-    triage = (latest.assessment or {}).get("triage") if latest else None
-    triage = triage if isinstance(triage, dict) else {}
-    reasons = [r for r in (triage.get("reasons") or []) if isinstance(r, dict)]
+    latest = latest_assessment(diary, pattern, start=lo, end=hi)
     low, high = lo or first, (hi - timedelta(microseconds=1)) if hi else last
     period = (
         f"{_day(_local_day(low))} to {_day(_local_day(high))}" if low and high else "no episodes"
@@ -636,8 +621,7 @@ def report_context(
         ],
         "mentions": mentions,
         "latest": latest,
-        "triage": triage,
-        "reasons": reasons,
+        "reasons": list(latest.reasons) if latest else [],
         "recent": diary.list(start=lo, end=hi, limit=RECENT, newest_first=True),
         "sources": {s.id: (s.title, s.publisher) for s in kb.sources.values()},
         "disclaimer": kb.triage.disclaimer,
@@ -744,14 +728,15 @@ def chart_table(
 
 
 def _figures(n: int, pain: float | None, p: Pattern) -> list[tuple[str, str]]:
+    # The rates and the trend read as `charley history` and the page say them (Pattern).
     return [
         (f"{n:,}", "episodes in this report"),
-        (f"{p.per_week:.1f}", "episodes a week"),
+        (f"{p.per_week:.1f}", p.how_often().removeprefix(f"{p.per_week:.1f} ")),
         (_share(p.night_share), "at night"),
         (_share(p.exercise_share), "during or after exercise"),
         (_duration(p.longest_seconds), "longest episode"),
         ("–" if pain is None else f"{pain:.1f}", "mean pain (0–10)"),
-        (p.trend, f"last 4 weeks {p.last_4_weeks}, the 4 before {p.previous_4_weeks}"),
+        (p.trend, f"({p.trend_basis()})"),
     ]
 
 

@@ -4,24 +4,29 @@
 >>> with Diary("sqlite:///:memory:") as diary:
 ...     entry = episode_in({"started_at": "2026-01-02T03:00", "sites": [{"site": "calf"}]})
 ...     saved = diary.add(entry)
-...     [e.id for e in diary.list()]
-[1]
+...     [e.id == saved.id for e in diary.list()]
+[True]
+
+An episode's `id` is its public id (a UUIDv7, `charley.diary.ids`): not the
+database's integer key, which counts across everyone's episodes.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from charley.diary.database import default_url, make_engine, upgrade, without_password
-from charley.diary.entries import EpisodeIn
+from charley.diary.entries import EpisodeIn, ImportedEpisode
+from charley.diary.ids import episode_id as read_id
+from charley.diary.ids import new_id
 from charley.diary.models import Episode, EpisodeRemedy, EpisodeSite, IdempotencyKey, Person
 from charley.diary.zones import zone_of
 from charley.errors import DiaryError, InputError, NotFoundError
@@ -30,11 +35,48 @@ LOCAL_PERSON = "me"
 BATCH = 5000
 KEEP_KEYS = timedelta(hours=24)
 """How long an idempotency key's first answer is kept (see `Diary.add_once`)."""
+SHOWN_ID = 40
+COPY_COLUMNS = (
+    "id",
+    "public_id",
+    "person_id",
+    "started_at",
+    "duration_seconds",
+    "severity",
+    "feel",
+    "trigger",
+    "notes",
+    "text",
+    "at_night",
+    "after_exercise",
+    "woke",
+    "created_at",
+)
+"""What a bulk import writes through COPY (level and assessment stay empty, as with INSERT)."""
+COPY_TYPES = (
+    "int4", "varchar", "int4", "timestamptz", "float8", "int2", "varchar", "varchar", "text",
+    "text", "bool", "bool", "bool", "timestamptz",
+)  # fmt: skip
+"""The columns' PostgreSQL types, in COPY_COLUMNS' order, for binary COPY."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did: episodes added, and episodes skipped as already in the diary."""
+
+    added: int
+    skipped: int
 
 
 def _utc(value: datetime) -> datetime:
     """Datetimes read back from SQLite have no zone; they were stored in UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _shown(episode_id: str) -> str:
+    """An id as given, cut short: error messages repeat it, but not at any length."""
+    text = " ".join(str(episode_id).split())
+    return text if len(text) <= SHOWN_ID else text[:SHOWN_ID] + "…"
 
 
 def as_utc(value: datetime) -> datetime:
@@ -47,9 +89,9 @@ def as_utc(value: datetime) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class SavedEpisode:
-    """An episode as stored, with its id."""
+    """An episode as stored, with its public id."""
 
-    id: int
+    id: str
     started_at: datetime
     sites: tuple[tuple[str, str], ...]
     duration_seconds: float | None
@@ -68,7 +110,7 @@ class SavedEpisode:
     @classmethod
     def from_row(cls, row: Episode) -> SavedEpisode:
         return cls(
-            id=row.id,
+            id=row.public_id,
             started_at=_utc(row.started_at),
             sites=tuple((s.site, s.side) for s in row.sites),
             duration_seconds=row.duration_seconds,
@@ -243,6 +285,7 @@ class Diary:
 
     def _row(self, entry: EpisodeIn, assessment: dict[str, Any] | None) -> Episode:
         row = Episode(
+            public_id=new_id(),
             person_id=self.person_id,
             created_at=datetime.now(UTC),
             **self._columns(entry, assessment),
@@ -328,7 +371,7 @@ class Diary:
                         person_id=self.person_id,
                         key=key,
                         fingerprint=fingerprint,
-                        episode_id=saved.id,
+                        episode_id=row.id,
                         answer=json.dumps(answer, ensure_ascii=False),
                         created_at=now,
                     )
@@ -346,53 +389,190 @@ class Diary:
         return answer
 
     def add_many(self, entries: Iterable[EpisodeIn]) -> int:
-        """Save many episodes in ONE transaction: all of them, or none."""
-        count = 0
+        """Save many episodes in ONE transaction: all of them, or none; return how
+        many were added (see `import_episodes`, which also says how many were skipped)."""
+        return self.import_episodes(entries).added
+
+    def import_episodes(
+        self,
+        entries: Iterable[EpisodeIn],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Save many episodes in ONE transaction: all of them, or none.
+
+        An episode that carries an id (`ImportedEpisode`, read from an export)
+        already in this diary, or met earlier in the same import, is skipped, so
+        importing a file twice does not double the diary. An id another person's
+        diary holds is not taken: that episode gets a new one. `progress` is
+        called with how many episodes have been dealt with, after each batch.
+
+        PostgreSQL is written through COPY; other databases by batched INSERTs.
+        """
+        added = skipped = 0
+        seen: set[str] = set()
         with self._guard(), self.engine.begin() as conn:
             batch: list[EpisodeIn] = []
             for entry in entries:
                 batch.append(entry)
                 if len(batch) >= BATCH:
-                    count += self._insert_batch(conn, batch)
+                    new, old = self._import_batch(conn, batch, seen)
+                    added, skipped = added + new, skipped + old
                     batch = []
+                    if progress is not None:
+                        progress(added + skipped)
             if batch:
-                count += self._insert_batch(conn, batch)
-        if count >= BATCH and self.engine.dialect.name == "postgresql":
+                new, old = self._import_batch(conn, batch, seen)
+                added, skipped = added + new, skipped + old
+                if progress is not None:
+                    progress(added + skipped)
+        if added >= BATCH and self.engine.dialect.name == "postgresql":
             # Fresh statistics: without them PostgreSQL plans badly right after a big import.
             with self._guard(), self.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE episodes, episode_sites, episode_remedies")
-        return count
+        return ImportResult(added=added, skipped=skipped)
 
-    def _insert_batch(self, conn: Any, batch: list[EpisodeIn]) -> int:
+    def _import_batch(
+        self, conn: Connection, batch: list[EpisodeIn], seen: set[str]
+    ) -> tuple[int, int]:
+        """Write the batch's new episodes; return (added, skipped)."""
+        given = {e.id: e for e in batch if isinstance(e, ImportedEpisode) and e.id}
+        held: dict[str, int] = {}
+        if given:
+            found = conn.execute(
+                select(Episode.public_id, Episode.person_id).where(
+                    Episode.public_id.in_(list(given))
+                )
+            )
+            held = {str(public): int(person) for public, person in found}
+        keep: list[tuple[str, EpisodeIn]] = []
+        for entry in batch:
+            public = entry.id if isinstance(entry, ImportedEpisode) else None
+            if public is not None and (public in seen or held.get(public) == self.person_id):
+                continue
+            if public is None or public in held:
+                public = new_id()
+            seen.add(public)
+            keep.append((public, entry))
+        if keep:
+            self._write_batch(conn, keep)
+        return len(keep), len(batch) - len(keep)
+
+    def _write_batch(self, conn: Connection, batch: list[tuple[str, EpisodeIn]]) -> None:
+        """Write (public id, episode) pairs: COPY on PostgreSQL, INSERT elsewhere."""
+        if conn.dialect.name == "postgresql":
+            self._copy_batch(conn, batch)
+        else:
+            self._insert_batch(conn, batch)
+
+    def _insert_batch(self, conn: Connection, batch: list[tuple[str, EpisodeIn]]) -> None:
         now = datetime.now(UTC)
         rows = [
-            {"person_id": self.person_id, "created_at": now, **self._columns(e, None)}
-            for e in batch
+            {"public_id": public, "person_id": self.person_id, "created_at": now}
+            | self._columns(e, None)
+            for public, e in batch
         ]
         ids = (
             conn.execute(insert(Episode).returning(Episode.id, sort_by_parameter_order=True), rows)
             .scalars()
             .all()
         )
-        sites = [
-            {"episode_id": i, "person_id": self.person_id, "site": s.site, "side": s.side}
-            for i, e in zip(ids, batch, strict=True)
-            for s in e.sites
-        ]
-        remedies = [
-            {"episode_id": i, "person_id": self.person_id, "remedy": r.remedy, "relief": r.relief}
-            for i, e in zip(ids, batch, strict=True)
-            for r in e.remedies
-        ]
+        sites, remedies = self._child_rows(ids, [e for _, e in batch])
         if sites:
             conn.execute(insert(EpisodeSite), sites)
         if remedies:
             conn.execute(insert(EpisodeRemedy), remedies)
-        return len(ids)
+
+    def _child_rows(
+        self, ids: Sequence[int], batch: list[EpisodeIn]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        pid = self.person_id
+        sites = [
+            {"episode_id": i, "person_id": pid, "site": s.site, "side": s.side}
+            for i, e in zip(ids, batch, strict=True)
+            for s in e.sites
+        ]
+        remedies = [
+            {"episode_id": i, "person_id": pid, "remedy": r.remedy, "relief": r.relief}
+            for i, e in zip(ids, batch, strict=True)
+            for r in e.remedies
+        ]
+        return sites, remedies
+
+    def _copy_batch(self, conn: Connection, batch: list[tuple[str, EpisodeIn]]) -> None:
+        """PostgreSQL's COPY (psycopg 3's `cursor.copy`), in the open transaction.
+
+        The integer keys are drawn from the table's sequence first, so the sites
+        and remedies can name their episode without reading anything back.
+        """
+        # One row holding every key: fetching thousands of one-number rows cost more
+        # than drawing the numbers.
+        ids = [
+            int(i)
+            for i in conn.exec_driver_sql(
+                "SELECT array_agg(nextval(pg_get_serial_sequence('episodes', 'id'))) "
+                f"FROM generate_series(1, {len(batch):d})"
+            ).scalar_one()
+        ]
+        import psycopg
+
+        raw = conn.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        try:
+            self._copy_rows(raw, ids, batch)
+        except psycopg.Error as exc:
+            # As SQLAlchemy's own error, so that it is reported as every other failure is.
+            raise DBAPIError.instance(
+                "COPY …", None, exc, psycopg.Error, hide_parameters=True
+            ) from None
+
+    def _copy_rows(self, raw: Any, ids: list[int], batch: list[tuple[str, EpisodeIn]]) -> None:
+        """Binary COPY: the server reads the values as they are, without parsing text."""
+        now = datetime.now(UTC)
+        pid = self.person_id
+        with raw.cursor() as cursor:
+            with cursor.copy(
+                f"COPY episodes ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(COPY_TYPES)
+                for key, (public, e) in zip(ids, batch, strict=True):
+                    copy.write_row(
+                        (
+                            key,
+                            public,
+                            pid,
+                            e.started_at,
+                            e.duration_seconds,
+                            e.severity,
+                            e.feel,
+                            e.trigger,
+                            e.notes,
+                            e.text,
+                            e.night(),
+                            e.after_exercise,
+                            e.woke,
+                            now,
+                        )
+                    )
+            with cursor.copy(
+                "COPY episode_sites (episode_id, person_id, site, side) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(("int4", "int4", "varchar", "varchar"))
+                for key, (_, e) in zip(ids, batch, strict=True):
+                    for s in e.sites:
+                        copy.write_row((key, pid, s.site, s.side))
+            with cursor.copy(
+                "COPY episode_remedies (episode_id, person_id, remedy, relief) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(("int4", "int4", "varchar", "int2"))
+                for key, (_, e) in zip(ids, batch, strict=True):
+                    for r in e.remedies:
+                        copy.write_row((key, pid, r.remedy, r.relief))
 
     def update(
         self,
-        episode_id: int,
+        episode_id: str,
         entry: EpisodeIn,
         assessment: dict[str, Any] | None = None,
         *,
@@ -418,19 +598,28 @@ class Diary:
                 s.flush()
             return SavedEpisode.from_row(row)
 
-    def delete(self, episode_id: int) -> None:
+    def delete(self, episode_id: str) -> None:
         with self._guard(), self._session() as s, s.begin():
             s.delete(self._own(s, episode_id))
 
     # -- reading -------------------------------------------------------------
 
-    def _own(self, s: Session, episode_id: int) -> Episode:
-        row = s.get(Episode, episode_id)
-        if row is None or row.person_id != self.person_id:
-            raise NotFoundError(f"no episode {episode_id} in this diary")
+    def _own(self, s: Session, episode_id: str) -> Episode:
+        """This person's episode with that public id; any other id, well formed or
+        not, is "no episode" alike, so nothing tells whether it is someone else's."""
+        public = read_id(episode_id)
+        row = None
+        if public is not None:
+            row = s.scalar(
+                select(Episode).where(
+                    Episode.public_id == public, Episode.person_id == self.person_id
+                )
+            )
+        if row is None:
+            raise NotFoundError(f"no episode {_shown(episode_id)} in this diary")
         return row
 
-    def get(self, episode_id: int) -> SavedEpisode:
+    def get(self, episode_id: str) -> SavedEpisode:
         with self._guard(), self._session() as s:
             return SavedEpisode.from_row(self._own(s, episode_id))
 
@@ -468,14 +657,33 @@ class Diary:
             for row in s.scalars(query):
                 yield SavedEpisode.from_row(row)
 
-    def count(self) -> int:
+    def latest_assessed(
+        self, *, start: datetime | None = None, end: datetime | None = None
+    ) -> SavedEpisode | None:
+        """The newest episode in [start, end) that carries an assessment."""
+        query = select(Episode).where(
+            Episode.person_id == self.person_id, Episode.assessment.is_not(None)
+        )
+        if start is not None:
+            query = query.where(Episode.started_at >= as_utc(start))
+        if end is not None:
+            query = query.where(Episode.started_at < as_utc(end))
+        query = query.order_by(Episode.started_at.desc(), Episode.id.desc()).limit(1)
+        with self._guard(), self._session() as s:
+            row = s.scalar(query)
+            return SavedEpisode.from_row(row) if row is not None else None
+
+    def count(self, *, start: datetime | None = None, end: datetime | None = None) -> int:
+        """How many episodes, in [start, end) when given."""
         from sqlalchemy import func
 
+        query = select(func.count(Episode.id)).where(Episode.person_id == self.person_id)
+        if start is not None:
+            query = query.where(Episode.started_at >= as_utc(start))
+        if end is not None:
+            query = query.where(Episode.started_at < as_utc(end))
         with self._guard(), self.engine.connect() as c:
-            return int(
-                c.scalar(select(func.count(Episode.id)).where(Episode.person_id == self.person_id))
-                or 0
-            )
+            return int(c.scalar(query) or 0)
 
     def integrity_check(self) -> str:
         """SQLite's own integrity check ("ok" when sound); "ok" for other databases."""

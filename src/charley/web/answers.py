@@ -155,7 +155,11 @@ class RemedyOut(BaseModel):
 
 
 class EpisodeOut(BaseModel):
-    id: int
+    id: str = Field(
+        description="The episode's id (a UUIDv7): in its address, /v1/episodes/{id}, and in "
+        "exports, where it lets an import skip episodes already in the diary.",
+        json_schema_extra={"format": "uuid"},
+    )
     started_at: str = Field(description="ISO 8601, UTC.")
     sites: list[SiteOut]
     duration_seconds: float | None
@@ -195,7 +199,11 @@ class SiteCountOut(BaseModel):
 class RecentOut(BaseModel):
     days: int
     episodes: int
-    per_week: float
+    per_week: float = Field(description="Episodes in the last 14 days over `weeks`.")
+    weeks: float = Field(
+        description="The weeks of the last 14 days the diary covers: from the later of 14 days "
+        "ago and its first episode, at least 1."
+    )
     nights: int
     woke_nights: int
     run_days: int = Field(description="The longest run of days in a row with an episode.")
@@ -205,22 +213,45 @@ class PatternOut(BaseModel):
     episodes: int
     first: str | None
     last: str | None
-    per_week: float
+    per_week: float = Field(description="All episodes over `weeks`.")
+    weeks: float = Field(
+        description="The weeks the diary covers: from its first episode to now, at least 1."
+    )
     night_share: float
     exercise_share: float
     longest_seconds: float | None
     last_4_weeks: int
     previous_4_weeks: int
-    trend: str
+    trend: Literal["rising", "falling", "steady", "too few to tell", "too early to tell"] = Field(
+        description="The last 4 weeks against the 4 before; too early to tell until the diary "
+        "covers 8 weeks, too few to tell with fewer than 4 episodes in them."
+    )
     remedies: list[RemedyRankOut] = Field(description="What helped most first.")
     sites: list[SiteCountOut]
     recent: RecentOut
+
+
+class LatestOut(BaseModel):
+    episode: str = Field(description="The newest episode with an assessment: its id.")
+    started_at: str = Field(description="When that episode started, ISO 8601, UTC.")
+    level: Level = Field(
+        description="The higher of that episode's level and the level the diary's pattern "
+        "calls for now."
+    )
+    heading: str = Field(description="The level as the care card says it.")
+    reasons: list[ReasonOut] = Field(
+        description="That episode's reasons and the pattern's, most urgent first."
+    )
 
 
 class SummaryOut(BaseModel):
     pattern: PatternOut
     diary_advice: list[ReasonOut] = Field(
         description="What the pattern means for the advice (for example: see a doctor)."
+    )
+    latest: LatestOut | None = Field(
+        description="The latest assessment, with the diary's pattern as it is now; the same "
+        "as `charley history`, the page and the report show. None before any."
     )
 
 

@@ -24,8 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from charley.diary.assessing import Assessor, pattern_reasons
+from charley.diary.assessing import Assessor, latest_assessment, pattern_reasons
 from charley.diary.entries import episode_in, known_sites, night_at
+from charley.diary.ids import episode_id as public_id
 from charley.diary.people import adopt_zone, person_for_token
 from charley.diary.store import Diary, SavedEpisode
 from charley.errors import CharleyError, InputError, NotFoundError
@@ -148,8 +149,15 @@ def _diary_view(request: Request, pid: int) -> dict[str, Any]:
         pattern = summarize(diary)
         recent = diary.list(limit=RECENT, newest_first=True)
         table = chart_table(diary) if pattern.episodes else None
+        latest = latest_assessment(diary, pattern)
     reasons = [r.to_dict() for r in pattern_reasons(pattern)]
-    return {"pattern": pattern, "recent": recent, "advice": reasons, "table": table}
+    return {
+        "pattern": pattern,
+        "recent": recent,
+        "advice": reasons,
+        "table": table,
+        "latest": latest,
+    }
 
 
 def _sites() -> list[tuple[str, str]]:
@@ -495,16 +503,17 @@ async def log_episode(request: Request) -> Response:
 # -- one episode: see, change, delete ---------------------------------------------
 
 
-def _episode(request: Request, pid: int, episode_id: int) -> SavedEpisode:
+def _episode(request: Request, pid: int, episode_id: str) -> SavedEpisode:
     with Diary(engine=engine(request), person_id=pid) as diary:
         return diary.get(episode_id)
 
 
 async def _own_episode(request: Request, pid: int) -> SavedEpisode:
+    """The episode whose public id is in the address; any other text is no episode."""
     raw = str(request.path_params.get("episode_id", ""))
-    if not raw.isdigit() or len(raw) > 9:
-        raise NotFoundError(raw)
-    return await run_in_threadpool(_episode, request, pid, int(raw))
+    if public_id(raw) is None:
+        raise NotFoundError("no such episode")
+    return await run_in_threadpool(_episode, request, pid, raw)
 
 
 def _no_such_episode(request: Request) -> Response:
@@ -588,7 +597,7 @@ async def edit_page(request: Request) -> Response:
     return _edit_page(request, saved, _values_of(saved, zone[0]), {}, zone)
 
 
-def _change(request: Request, pid: int, episode_id: int, data: dict[str, Any]) -> SavedEpisode:
+def _change(request: Request, pid: int, episode_id: str, data: dict[str, Any]) -> SavedEpisode:
     entry = episode_in(data)
     with Diary(engine=engine(request), person_id=pid) as diary:
         return diary.update(episode_id, entry, assess_with=Assessor.for_text(diary, entry.text))
@@ -630,7 +639,7 @@ async def delete_page(request: Request) -> Response:
     return render(request, "episode_delete.html", context)
 
 
-def _delete(request: Request, pid: int, episode_id: int) -> None:
+def _delete(request: Request, pid: int, episode_id: str) -> None:
     with Diary(engine=engine(request), person_id=pid) as diary:
         diary.delete(episode_id)
 

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Response
+from fastapi import Path as InPath
 from fastapi.responses import StreamingResponse
 from starlette.convertors import Convertor, register_url_convertor
 
-from charley.diary.assessing import Assessor, pattern_reasons
+from charley.diary.assessing import Assessor, latest_assessment, pattern_reasons
+from charley.diary.from_text import fill_from_words
 from charley.diary.patterns import summarize
-from charley.errors import NotFoundError
 from charley.web.answers import EpisodesOut, SavedEpisodeOut, SummaryOut, ok
 from charley.web.deps import DiaryDep
 from charley.web.routes._json import json_response
@@ -21,33 +22,32 @@ from charley.web.schemas import EpisodeBody, TimeLimit, error_responses
 router = APIRouter(prefix="/v1/episodes", tags=["diary"], responses=error_responses(401, 503))
 BODY_ERRORS = error_responses(400, 413, 422)
 ID_ERRORS = error_responses(404, 422)
-# Episode ids are the database's INTEGER: 32 bits on PostgreSQL. An id outside
-# that range names no episode (404); sent to the database it would fail (503).
-MAX_ID = 2**31 - 1
+# An episode's id is its public id, a UUID. Any other text names no episode: 404
+# like an unknown id, never 422, so a malformed id says no more than a wrong one.
+# The addresses beside it (/v1/episodes/export, /summary, /chart.svg) are never
+# taken for an id, so a method they do not have answers 405, not "no episode".
+OTHER_ADDRESSES = ("export", "summary", "chart.svg")
 
 
-class _EpisodeIdConvertor(Convertor[int]):
-    """Path segments that can be episode ids: whole numbers, with a sign. So
-    /v1/episodes/export is never taken for an episode (a PUT to it answers 405, as
-    for any method an address does not have, not 422 "not a number"), while an id
-    out of range still answers 404, naming it."""
+class _EpisodeIdConvertor(Convertor[str]):
+    regex = "(?!(?:" + "|".join(a.replace(".", "[.]") for a in OTHER_ADDRESSES) + ")$)[^/]+"
 
-    regex = "-?[0-9]+"
+    def convert(self, value: str) -> str:
+        return value
 
-    def convert(self, value: str) -> int:
-        return int(value)
-
-    def to_string(self, value: int) -> str:
-        return str(value)
+    def to_string(self, value: str) -> str:
+        return value
 
 
 register_url_convertor("episode_id", _EpisodeIdConvertor())
 
-
-def _episode_id(episode_id: int) -> int:
-    if not 1 <= episode_id <= MAX_ID:
-        raise NotFoundError(f"no episode {episode_id} in this diary")
-    return episode_id
+EpisodeId = Annotated[
+    str,
+    InPath(
+        description="The episode's id, as it was given when the episode was saved (a UUID).",
+        examples=["0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"],
+    ),
+]
 
 
 IdempotencyKey = Annotated[
@@ -90,19 +90,23 @@ CREATED: dict[int | str, dict[str, Any]] = {
 )
 def create(entry: EpisodeBody, diary: DiaryDep, idempotency_key: IdempotencyKey = None) -> Response:
     """Saved with its assessment, made with the diary (including this episode)
-    taken into account; the diary is read before the episode is written.
+    taken into account; the diary is read before the episode is written. Fields
+    the body leaves out are read from its `text` when the words say them ("3
+    minutes, woke me up").
 
     With an `Idempotency-Key`, a retry (after a lost answer, say) gets the first
     answer again instead of saving the episode twice."""
+    filled = fill_from_words(entry)
     if idempotency_key is None:
-        assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
-        saved = diary.add(entry, assessment)
+        assessment = Assessor.for_text(diary, filled.text).before_saving(filled)
+        saved = diary.add(filled, assessment)
         return json_response(saved.to_dict() | {"assessment": saved.assessment}, status_code=201)
+    # The fingerprint is of what was sent, so a retry of the same request matches.
     fingerprint = hashlib.sha256(entry.model_dump_json().encode()).hexdigest()
     answer = diary.replay(idempotency_key, fingerprint)
     if answer is None:
-        assessment = Assessor.for_text(diary, entry.text).before_saving(entry)
-        answer = diary.add_once(entry, assessment, key=idempotency_key, fingerprint=fingerprint)
+        assessment = Assessor.for_text(diary, filled.text).before_saving(filled)
+        answer = diary.add_once(filled, assessment, key=idempotency_key, fingerprint=fingerprint)
     return json_response(answer, status_code=201)
 
 
@@ -131,10 +135,12 @@ def summary(diary: DiaryDep) -> Response:
     """Per week, at night, after exercise, longest, trend, remedies ranked, and
     what the pattern means for the advice."""
     pattern = summarize(diary)
+    latest = latest_assessment(diary, pattern)
     return json_response(
         {
             "pattern": pattern.to_dict(),
             "diary_advice": [r.to_dict() for r in pattern_reasons(pattern)],
+            "latest": latest.to_dict() if latest else None,
         }
     )
 
@@ -210,8 +216,8 @@ def chart(diary: DiaryDep) -> Response:
     summary="One episode",
     responses=ok(SavedEpisodeOut, "The episode, with its assessment.") | ID_ERRORS,
 )
-def get_episode(episode_id: int, diary: DiaryDep) -> Response:
-    saved = diary.get(_episode_id(episode_id))
+def get_episode(episode_id: EpisodeId, diary: DiaryDep) -> Response:
+    saved = diary.get(episode_id)
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
@@ -220,16 +226,16 @@ def get_episode(episode_id: int, diary: DiaryDep) -> Response:
     summary="Replace an episode",
     responses=ok(SavedEpisodeOut, "The episode as saved now.") | ID_ERRORS | BODY_ERRORS,
 )
-def update(episode_id: int, entry: EpisodeBody, diary: DiaryDep) -> Response:
-    saved = diary.update(
-        _episode_id(episode_id), entry, assess_with=Assessor.for_text(diary, entry.text)
-    )
+def update(episode_id: EpisodeId, entry: EpisodeBody, diary: DiaryDep) -> Response:
+    """Fields the body leaves out are read from its `text`, as when recording."""
+    filled = fill_from_words(entry)
+    saved = diary.update(episode_id, filled, assess_with=Assessor.for_text(diary, filled.text))
     return json_response(saved.to_dict() | {"assessment": saved.assessment})
 
 
 @router.delete(
     "/{episode_id:episode_id}", status_code=204, summary="Delete an episode", responses=ID_ERRORS
 )
-def delete(episode_id: int, diary: DiaryDep) -> Response:
-    diary.delete(_episode_id(episode_id))
+def delete(episode_id: EpisodeId, diary: DiaryDep) -> Response:
+    diary.delete(episode_id)
     return Response(status_code=204)
