@@ -109,3 +109,25 @@ def test_an_upgrade_killed_midway_leaves_a_diary_that_opens_and_upgrades(
     assert upgrade.stdout.strip() == f"diary at revision {head_revision()}"
     logged = runner.invoke(app, ["log", "--db", diary_url, "--site", "calf", "--json"])
     assert logged.exit_code == 0, logged.stderr
+
+
+def test_an_upgrade_may_take_longer_than_a_request_may(diary_url: str) -> None:
+    """A request waits at most a few seconds for the database; an upgrade of a large
+    diary may take minutes, and must not be cut off halfway by that limit."""
+    from sqlalchemy import text
+
+    from charley.diary.database import _upgrading
+
+    engine = make_engine(diary_url, timeout=0.2)
+    try:
+        with _upgrading(engine) as connection:
+            # Longer than the statement limit (0.2 s) and the client's (1.2 s) alike.
+            slept = "SELECT pg_sleep(1.5)" if engine.dialect.name == "postgresql" else "SELECT 1"
+            connection.execute(text(slept))
+        if engine.dialect.name == "postgresql":
+            from sqlalchemy.exc import OperationalError
+
+            with pytest.raises(OperationalError), engine.connect() as c:  # outside, bounded
+                c.execute(text("SELECT pg_sleep(1.5)"))
+    finally:
+        engine.dispose()

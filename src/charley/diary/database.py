@@ -144,12 +144,17 @@ def _bounded_psycopg(engine: Engine, timeout: float) -> None:
     a server goes away) and the error is an OperationalError that SQLAlchemy
     sees as a disconnect, so the pool drops the connection. The client's limit
     is a second longer than the server's, so a live server answers first.
+    Long work (an upgrade) turns the limit off for its connection (`unbounded`).
     """
     import psycopg
     from psycopg import errors
 
     class BoundedConnection(psycopg.Connection[Any]):
+        unbounded = False
+
         def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            if self.unbounded:
+                return super().wait(gen, interval, timeout)
             try:
                 return super().wait(gen, interval, timeout or answer_within)
             except errors._WaitTimeout:  # psycopg asks its callers to convert it
@@ -214,6 +219,30 @@ def head_revision() -> str:
 
 
 @contextmanager
+def _unbounded(connection: Connection) -> Iterator[None]:
+    """No time limit on this connection's statements for the rest of its transaction.
+
+    An upgrade of a large diary (giving a million episodes their public ids)
+    takes longer than a request may, and others opening the diary meanwhile
+    wait for it on the upgrade lock. PostgreSQL only: SQLite sets no limit.
+    """
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")
+    raw: Any = connection.connection.dbapi_connection
+    kept = getattr(raw, "unbounded", None)
+    if kept is not None:
+        raw.unbounded = True
+    try:
+        yield
+    finally:
+        if kept is not None:
+            raw.unbounded = kept
+
+
+@contextmanager
 def _upgrading(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that no other upgrade can run beside.
 
@@ -227,7 +256,7 @@ def _upgrading(engine: Engine) -> Iterator[Connection]:
     """
     with engine.connect() as connection:
         if engine.dialect.name != "sqlite":
-            with connection.begin():
+            with connection.begin(), _unbounded(connection):
                 if engine.dialect.name == "postgresql":
                     connection.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
