@@ -155,7 +155,7 @@ class Run:
     stored: Counter[str] = field(default_factory=Counter)  # marker -> stored rows
     read_back_error: str = ""
     server_exits: list[str] = field(default_factory=list)  # the server stopped by itself
-    tracebacks: int = 0
+    tracebacks: list[str] = field(default_factory=list)  # the last line of each
 
 
 # -- the server ---------------------------------------------------------------
@@ -229,8 +229,16 @@ class Server:
         with contextlib.suppress(ProcessLookupError):  # workers left by a dead supervisor
             os.killpg(self.proc.pid, signal.SIGKILL)
 
-    def tracebacks(self) -> int:
-        return sum(p.read_text(errors="replace").count("Traceback") for p in self.logs)
+    def tracebacks(self) -> list[str]:
+        """The error line that ends each traceback in the server's logs."""
+        found: list[str] = []
+        for p in self.logs:
+            lines = p.read_text(errors="replace").splitlines()
+            for i, line in enumerate(lines):
+                if line.startswith("Traceback"):
+                    after = (x for x in lines[i + 1 :] if x and not x.startswith((" ", "\t")))
+                    found.append(next(after, "(the log ends)")[:200])
+        return found
 
 
 def tail(log: Path) -> str:
@@ -626,7 +634,9 @@ def report(run: Run) -> list[tuple[bool, str]]:
     total = Counter(a.status for a in attempts)
     print(f"  answers: {status_line(total)}  ({len(attempts):,} requests)")
     if run.tracebacks:
-        print(f"  server log: {run.tracebacks} tracebacks")
+        print(f"  server log: {len(run.tracebacks)} tracebacks")
+        for line, n in Counter(run.tracebacks).most_common(5):
+            print(f"    {n} x {line}")
 
     steady = [a for a in attempts if not in_window(a, run.faults)]
     ms = {
