@@ -89,6 +89,19 @@ def test_nights_and_days_are_counted_on_the_persons_clock(
     assert pattern.recent_nights == 1  # both in the night of the 5th
 
 
+def test_an_import_counts_nights_on_the_persons_clock(
+    diary_url: str, machine_on_utc: None
+) -> None:
+    """Bulk import (COPY on PostgreSQL) reads the night as one episode at a time does."""
+    with Diary(diary_url) as diary:
+        set_zone(diary.engine, "me", TOKYO)
+    late = datetime(2026, 1, 5, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo
+    noon = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)  # 12:00 in Tokyo, 03:00 on the machine
+    with Diary(diary_url) as diary:
+        diary.import_episodes([episode_in(episode(late)), episode_in(episode(noon))])
+        assert [e.at_night for e in diary.list()] == [False, True]
+
+
 def test_a_person_with_no_zone_is_on_the_machines(diary_url: str, machine_on_utc: None) -> None:
     with Diary(diary_url) as diary:
         assert diary.zone is None

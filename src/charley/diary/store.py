@@ -530,6 +530,7 @@ class Diary:
         """Binary COPY: the server reads the values as they are, without parsing text."""
         now = datetime.now(UTC)
         pid = self.person_id
+        zone = self.zone
         with raw.cursor() as cursor:
             with cursor.copy(
                 f"COPY episodes ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
@@ -548,7 +549,7 @@ class Diary:
                             e.trigger,
                             e.notes,
                             e.text,
-                            e.night(),
+                            e.night(zone),
                             e.after_exercise,
                             e.woke,
                             now,
