@@ -13,22 +13,17 @@ reopened.
 from __future__ import annotations
 
 import inspect
-import os
 import signal
-import subprocess
-import sys
 import textwrap
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from charley.diary import Diary, episode_in
+from tests.support.children import python_child, was_killed
 
 SAVED_BEFORE_KILL = 50
-GUARD_SECONDS = 300  # only ends a hung child; the test never waits on the clock
-REPO = Path(__file__).resolve().parents[2]
 
 
 def content(i: int) -> dict[str, Any]:
@@ -74,20 +69,8 @@ with Diary(sys.argv[1]) as diary:
 
 def run_and_kill(url: str, stderr_path: Path) -> dict[int, str]:
     """Start the writer, SIGKILL it mid-write; return {episode number: id} it reported saved."""
-    with stderr_path.open("w") as stderr:
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, url],
-            cwd=REPO,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    guard = threading.Timer(GUARD_SECONDS, child.kill)
-    guard.start()
     saved: dict[int, str] = {}
-    try:
+    with python_child(CHILD, url, stderr_path) as child:
         assert child.stdout is not None
         for line in child.stdout:
             word, *rest = line.split()
@@ -98,13 +81,7 @@ def run_and_kill(url: str, stderr_path: Path) -> dict[int, str]:
                 break
         else:
             pytest.fail(f"the writer stopped on its own:\n{stderr_path.read_text()}")
-    finally:
-        guard.cancel()
-        child.kill()
-        child.wait()
-        if child.stdout is not None:
-            child.stdout.close()
-    assert child.returncode == -signal.SIGKILL
+    assert was_killed(child)
     return saved
 
 

@@ -14,11 +14,7 @@ and sends SIGKILL.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -27,9 +23,8 @@ from typer.testing import CliRunner
 from charley.cli.app import app
 from charley.diary.database import current_revision, head_revision, make_engine
 from tests.diary.first_revision import FIRST, diary_at_first_revision
+from tests.support.children import python_child, was_killed
 
-GUARD_SECONDS = 300  # only ends a hung child; the test never waits on the clock
-REPO = Path(__file__).resolve().parents[2]
 PAUSE_AFTER = "ix_episode_sites_person_site"  # the first index made by 0002
 
 CHILD = f"""
@@ -57,32 +52,13 @@ runner = CliRunner()
 
 
 def kill_upgrade_midway(url: str, stderr_path: Path) -> None:
-    with stderr_path.open("w") as stderr:
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, url],
-            cwd=REPO,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    guard = threading.Timer(GUARD_SECONDS, child.kill)
-    guard.start()
-    try:
+    with python_child(CHILD, url, stderr_path) as child:
         assert child.stdout is not None
         line = child.stdout.readline()
         if line.strip() != "paused":
             pytest.fail(f"the upgrade did not reach the pause:\n{stderr_path.read_text()}")
         child.send_signal(signal.SIGKILL)
-    finally:
-        guard.cancel()
-        child.kill()
-        child.wait()
-        for pipe in (child.stdin, child.stdout):
-            if pipe is not None:
-                pipe.close()
-    assert child.returncode == -signal.SIGKILL
+    assert was_killed(child)
 
 
 def test_an_upgrade_killed_midway_leaves_a_diary_that_opens_and_upgrades(

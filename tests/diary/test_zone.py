@@ -89,9 +89,7 @@ def test_nights_and_days_are_counted_on_the_persons_clock(
     assert pattern.recent_nights == 1  # both in the night of the 5th
 
 
-def test_an_import_counts_nights_on_the_persons_clock(
-    diary_url: str, machine_on_utc: None
-) -> None:
+def test_an_import_counts_nights_on_the_persons_clock(diary_url: str, machine_on_utc: None) -> None:
     """Bulk import (COPY on PostgreSQL) reads the night as one episode at a time does."""
     with Diary(diary_url) as diary:
         set_zone(diary.engine, "me", TOKYO)
