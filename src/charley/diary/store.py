@@ -555,21 +555,19 @@ class Diary:
                             now,
                         )
                     )
-            with cursor.copy(
-                "COPY episode_sites (episode_id, person_id, site, side) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(("int4", "int4", "varchar", "varchar"))
-                for key, (_, e) in zip(ids, batch, strict=True):
-                    for s in e.sites:
-                        copy.write_row((key, pid, s.site, s.side))
-            with cursor.copy(
-                "COPY episode_remedies (episode_id, person_id, remedy, relief) "
-                "FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(("int4", "int4", "varchar", "int2"))
-                for key, (_, e) in zip(ids, batch, strict=True):
-                    for r in e.remedies:
-                        copy.write_row((key, pid, r.remedy, r.relief))
+            Values = Callable[[EpisodeIn], list[tuple[Any, Any]]]
+            children: tuple[tuple[str, str, Values], ...] = (
+                ("episode_sites (episode_id, person_id, site, side)", "varchar",
+                 lambda e: [(s.site, s.side) for s in e.sites]),
+                ("episode_remedies (episode_id, person_id, remedy, relief)", "int2",
+                 lambda e: [(r.remedy, r.relief) for r in e.remedies]),
+            )  # fmt: skip
+            for table, last_type, values in children:
+                with cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(("int4", "int4", "varchar", last_type))
+                    for key, (_, e) in zip(ids, batch, strict=True):
+                        for value in values(e):
+                            copy.write_row((key, pid, *value))
 
     def update(
         self,
