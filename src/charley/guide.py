@@ -118,7 +118,7 @@ def _groups(
         signs = tuple(
             s for s in items if s.section != "while_waiting" and levels.get(s.id) == level
         )
-        out.append(Group(level_anchor(spec.id, level), name, signs))
+        out.append(Group(level_anchor(spec.id, level), name.rstrip("."), signs))
         waiting = tuple(
             s for s in items if s.section == "while_waiting" and _named_level(s) == level
         )
