@@ -143,12 +143,22 @@ def render(a: Assessment, console: Console, *, full: bool = False) -> None:
     console.print(Panel(Group(*parts), border_style=style.split()[-1], expand=False))
     if full:
         console.print(Padding(Text(card.disclaimer, style="dim"), (0, 1)))
-        return
-    n = len(card.more_to_do)
-    more = f"{n} more step{'s' if n > 1 else ''}, " if n else ""
-    console.print(
-        Padding(
-            Text(f"Not a diagnosis. {more}why and every source: add --full.", style="dim"),
-            (0, 1),
+    else:
+        n = len(card.more_to_do)
+        more = f"{n} more step{'s' if n > 1 else ''}, " if n else ""
+        console.print(
+            Padding(
+                Text(f"Not a diagnosis. {more}why and every source: add --full.", style="dim"),
+                (0, 1),
+            )
         )
-    )
+    _guide(card, console)
+
+
+def _guide(card: CareCard, console: Console) -> None:
+    """The care guide's topics for this answer, last (after the card's first screen)."""
+    if not card.guide:
+        return
+    lines = [Text("Read more in the care guide:", style="bold")]
+    lines += [_bullet(f"{link.label}: charley guide {link.topic}") for link in card.guide]
+    console.print(Padding(Group(*lines), (0, 1)))
