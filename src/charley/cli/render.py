@@ -159,6 +159,6 @@ def _guide(card: CareCard, console: Console) -> None:
     """The care guide's topics for this answer, last (after the card's first screen)."""
     if not card.guide:
         return
-    lines = [Text("Read more in the care guide:", style="bold")]
+    lines: list[RenderableType] = [Text("Read more in the care guide:", style="bold")]
     lines += [_bullet(f"{link.label}: charley guide {link.topic}") for link in card.guide]
     console.print(Padding(Group(*lines), (0, 1)))
