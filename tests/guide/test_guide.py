@@ -73,19 +73,28 @@ def test_relief_is_grouped_by_the_body_part_its_condition_names() -> None:
     assert "relief.gentle_stretch" in [s.id for s in anywhere.statements]
     for g in relief.groups:
         for s in g.statements:
-            assert g.id.endswith(site_of(s.when).replace(".", "-").replace("_", "-") if site_of(s.when) else "any")
+            site = site_of(s.when)
+            assert g.id.endswith(site.replace(".", "-").replace("_", "-") if site else "any")
 
 
 def test_when_to_get_help_is_grouped_by_the_triage_levels_most_urgent_first() -> None:
     get_help = next(t for t in TOPICS if t.id == "get-help")
     names = {name.rstrip(".") for name in KB.triage.levels.values()}
     level_groups = [g for g in get_help.groups if g.title in names]
-    assert [g.title for g in level_groups][0] == KB.triage.levels["emergency_ambulance"].rstrip(".")
-    chest = next(g for g in get_help.groups if "warning_signs.chest_pain" in [s.id for s in g.statements])
+    assert next(g.title for g in level_groups) == KB.triage.levels["emergency_ambulance"].rstrip(
+        "."
+    )
+    chest = next(
+        g for g in get_help.groups if "warning_signs.chest_pain" in [s.id for s in g.statements]
+    )
     assert chest.id == "get-help-emergency-ambulance"
-    unlock = next(g for g in get_help.groups if "while_waiting.unlock_door" in [s.id for s in g.statements])
+    unlock = next(
+        g for g in get_help.groups if "while_waiting.unlock_door" in [s.id for s in g.statements]
+    )
     assert unlock.title.startswith("While you wait")
-    recurring = next(g for g in get_help.groups if "warning_signs.recurring" in [s.id for s in g.statements])
+    recurring = next(
+        g for g in get_help.groups if "warning_signs.recurring" in [s.id for s in g.statements]
+    )
     assert recurring.id == "get-help-consultation"
 
 
@@ -160,7 +169,9 @@ def test_every_link_an_answer_gives_names_a_place_in_the_guide() -> None:
     from charley.assess import assess
 
     anchors = {g.id for t in TOPICS for g in t.groups}
-    anchors |= {f"s-{s.id.replace('.', '-').replace('_', '-')}" for t in TOPICS for s in t.statements}
+    anchors |= {
+        f"s-{s.id.replace('.', '-').replace('_', '-')}" for t in TOPICS for s in t.statements
+    }
     texts = [
         "crushing chest pain",
         "my thigh has been cramping for an hour and my pee is dark brown",

@@ -58,7 +58,9 @@ def test_symptoms_in_the_question_box_get_the_emergency_card(page: Page, server:
     assert_accessible(page)
 
 
-def test_the_answer_pages_guide_link_opens_its_place_in_the_guide(page: Page, server: Server) -> None:
+def test_the_answer_pages_guide_link_opens_its_place_in_the_guide(
+    page: Page, server: Server
+) -> None:
     page.set_viewport_size(PHONE)
     page.goto(f"{server.url}/")
     page.get_by_label("Describe the cramp, spasm or twitch in your own words").fill(
