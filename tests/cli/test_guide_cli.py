@@ -92,3 +92,10 @@ def test_an_answer_in_the_terminal_ends_with_its_guide_topics() -> None:
     assert "Read more in the care guide" in out
     assert "charley guide relief" in out
     assert out.index("Read more in the care guide") > out.index("What to do now")
+    full = runner.invoke(
+        app,
+        ["assess", "--full", "my left calf cramped for two minutes and eased when I stretched it"],
+    ).output
+    assert "Read more about easing a cramp in the calf: charley guide relief" in " ".join(
+        full.split()
+    )

@@ -152,12 +152,17 @@ def render(a: Assessment, console: Console, *, full: bool = False) -> None:
                 (0, 1),
             )
         )
-    _guide(card, console)
+    _guide(card, console, full=full)
 
 
-def _guide(card: CareCard, console: Console) -> None:
-    """The care guide's topics for this answer, last (after the card's first screen)."""
+def _guide(card: CareCard, console: Console, *, full: bool) -> None:
+    """The care guide's topics for this answer, last (after the card's first
+    screen): one line on the short card, each link's words with --full."""
     if not card.guide:
+        return
+    if not full:
+        commands = ", ".join(f"charley guide {link.topic}" for link in card.guide)
+        console.print(Padding(Text(f"Read more in the care guide: {commands}"), (0, 1)))
         return
     lines: list[RenderableType] = [Text("Read more in the care guide:", style="bold")]
     lines += [_bullet(f"{link.label}: charley guide {link.topic}") for link in card.guide]
