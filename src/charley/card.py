@@ -13,6 +13,8 @@ fresh answer and one saved in the diary look alike.
 >>> card = care_card(assess("my calf cramped for a minute and eased").to_dict())
 >>> card.heading
 'You can look after this at home'
+>>> [link.label for link in card.guide]
+['Read more about ordinary muscle cramp', 'Read more about easing a cramp in the calf']
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from charley.guide_links import GuideLink, links_for
 
 DEFAULT_EMERGENCY_NUMBER = "999"
 EMERGENCY_NUMBER_ENV = "CHARLEY_EMERGENCY_NUMBER"
@@ -95,6 +99,8 @@ class CareCard:
     reasons: tuple[Mapping[str, Any], ...]
     findings: tuple[Mapping[str, Any], ...]
     disclaimer: str
+    # "Read more in the care guide": the topics that fit this answer
+    guide: tuple[GuideLink, ...] = ()
 
     @property
     def shown_kinds(self) -> tuple[Mapping[str, Any], ...]:
@@ -151,4 +157,11 @@ def care_card(answer: Mapping[str, Any], number: str | None = None) -> CareCard:
         reasons=tuple(triage.get("reasons") or ()),
         findings=tuple(answer.get("findings") or ()),
         disclaimer=str(answer.get("disclaimer", "")),
+        guide=_guide_links(answer),
     )
+
+
+def _guide_links(answer: Mapping[str, Any]) -> tuple[GuideLink, ...]:
+    from charley.knowledge import load_knowledge
+
+    return links_for(answer, load_knowledge())

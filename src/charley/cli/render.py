@@ -143,12 +143,27 @@ def render(a: Assessment, console: Console, *, full: bool = False) -> None:
     console.print(Panel(Group(*parts), border_style=style.split()[-1], expand=False))
     if full:
         console.print(Padding(Text(card.disclaimer, style="dim"), (0, 1)))
-        return
-    n = len(card.more_to_do)
-    more = f"{n} more step{'s' if n > 1 else ''}, " if n else ""
-    console.print(
-        Padding(
-            Text(f"Not a diagnosis. {more}why and every source: add --full.", style="dim"),
-            (0, 1),
+    else:
+        n = len(card.more_to_do)
+        more = f"{n} more step{'s' if n > 1 else ''}, " if n else ""
+        console.print(
+            Padding(
+                Text(f"Not a diagnosis. {more}why and every source: add --full.", style="dim"),
+                (0, 1),
+            )
         )
-    )
+    _guide(card, console, full=full)
+
+
+def _guide(card: CareCard, console: Console, *, full: bool) -> None:
+    """The care guide's topics for this answer, last (after the card's first
+    screen): one line on the short card, each link's words with --full."""
+    if not card.guide:
+        return
+    if not full:
+        commands = ", ".join(f"charley guide {link.topic}" for link in card.guide)
+        console.print(Padding(Text(f"Read more in the care guide: {commands}"), (0, 1)))
+        return
+    lines: list[RenderableType] = [Text("Read more in the care guide:", style="bold")]
+    lines += [_bullet(f"{link.label}: charley guide {link.topic}") for link in card.guide]
+    console.print(Padding(Group(*lines), (0, 1)))

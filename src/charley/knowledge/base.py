@@ -10,6 +10,7 @@ from charley.knowledge.lexicon import Lexicon
 from charley.knowledge.schema import (
     Composition,
     FindingDef,
+    Guide,
     Kind,
     Language,
     Profile,
@@ -50,3 +51,5 @@ class KnowledgeBase:
     scope: tuple[Any, Any] = (None, None)
     # when each question of the interview is worth asking (triage.interview_when)
     asked_when: dict[str, Any] = field(default_factory=dict)
+    # the care guide's topics (guide.yaml)
+    guide: Guide | None = None

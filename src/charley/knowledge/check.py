@@ -2,7 +2,9 @@
 
 On top of the schema and cross-checks done at every build, it checks that
 every article quote is verbatim in its source file (whitespace and case
-folded) and that every rule of TRIAGE.md has an implementation.
+folded), that every rule of TRIAGE.md has an implementation, and that every
+sentence of the care guide resolves to a verbatim quote of an article or a
+named guidance source with charley's summary.
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ def all_citations(kb: KnowledgeBase) -> list[tuple[str, Citation]]:
     return out
 
 
-def check_quotes(kb: KnowledgeBase, sources_dir: Path) -> list[str]:
-    problems: list[str] = []
+def article_texts(kb: KnowledgeBase, sources_dir: Path, problems: list[str]) -> dict[str, str]:
+    """Each article's text, folded; a file that cannot be read is a problem."""
     texts: dict[str, str] = {}
     for src in kb.sources.values():
         if src.kind != "article":
@@ -61,9 +63,45 @@ def check_quotes(kb: KnowledgeBase, sources_dir: Path) -> list[str]:
             texts[src.id] = fold(path.read_text(encoding="utf-8"))
         except OSError:
             problems.append(f"sources: {path} cannot be read")
+    return texts
+
+
+def check_quotes(kb: KnowledgeBase, sources_dir: Path) -> list[str]:
+    problems: list[str] = []
+    texts = article_texts(kb, sources_dir, problems)
     for where, c in all_citations(kb):
         if c.source in texts and fold(c.quote) not in texts[c.source]:
             problems.append(f"{where}: quote not found verbatim in {c.source}: {c.quote[:80]!r}")
+    return problems
+
+
+def check_guide(kb: KnowledgeBase, sources_dir: Path | None = None) -> list[str]:
+    """Every sentence of the care guide resolves to its sources: at least one
+    citation each, and each citation either an article quote (found verbatim
+    in the article, when `sources_dir` is given) or a named guidance source
+    with charley's summary of it."""
+    from charley.guide import guide_topics
+
+    problems: list[str] = []
+    texts = article_texts(kb, sources_dir, []) if sources_dir is not None else {}
+    for topic in guide_topics(kb):
+        for s in topic.statements:
+            where = f"guide.{topic.id}.{s.id}"
+            if not s.citations:
+                problems.append(f"{where}: has no citation")
+            for c in s.citations:
+                src = kb.sources.get(c.source)
+                if src is None:
+                    problems.append(f"{where}: cites unknown source {c.source!r}")
+                elif src.kind == "article":
+                    if not c.quote.strip():
+                        problems.append(f"{where}: cites {c.source} without a quote")
+                    elif c.source in texts and fold(c.quote) not in texts[c.source]:
+                        problems.append(f"{where}: quote not found verbatim in {c.source}")
+                    elif sources_dir is not None and c.source not in texts:
+                        problems.append(f"{where}: {c.source} cannot be read")
+                elif not (c.summary.strip() and src.title.strip()):
+                    problems.append(f"{where}: guidance {c.source!r} needs a title and a summary")
     return problems
 
 
@@ -135,7 +173,11 @@ def check_knowledge(sources_dir: Path | None = None, triage_md: Path | None = No
             report.problems.extend(check_policy(kb, triage_md.read_text(encoding="utf-8")))
         except OSError as exc:
             report.problems.append(f"TRIAGE.md: cannot be read: {exc}")
+    report.problems.extend(check_guide(kb, sources_dir))
     cites = all_citations(kb)
+    from charley.guide import guide_topics
+
+    topics = guide_topics(kb)
     report.counts = {
         "sources": len(kb.sources),
         "findings": len(kb.findings),
@@ -145,5 +187,7 @@ def check_knowledge(sources_dir: Path | None = None, triage_md: Path | None = No
         "profile facts": sum(len(f) for f in profile_sections(kb.profile).values()),
         "citations": len(cites),
         "quotes": sum(1 for _, c in cites if c.quote),
+        "guide topics": len(topics),
+        "guide statements": sum(len(t.statements) for t in topics),
     }
     return report

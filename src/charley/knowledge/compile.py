@@ -8,6 +8,7 @@ rule). Every problem is collected, so one run lists them all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -23,6 +24,7 @@ from charley.knowledge.schema import (
     Cue,
     Fact,
     FindingDef,
+    Guide,
     Kind,
     Language,
     Profile,
@@ -34,6 +36,8 @@ from charley.knowledge.schema import (
 from charley.knowledge.tolerance import Tolerance, build_tolerance
 
 MAX_QUOTE = 300
+# the sections whose facts say where they send a person (`level`)
+LEVELLED = ("safety_net", "warning_signs")
 
 
 @forbid_extra
@@ -69,6 +73,7 @@ FILE_SCHEMAS: dict[str, type] = {
     "kinds": KindsFile,
     "triage": Triage,
     "profile": Profile,
+    "guide": Guide,
 }
 
 
@@ -253,9 +258,10 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
                 add_cond(section, fact, fact.when, pseudo=True)
             elif section == "relief":
                 problems.append(f"{where}: relief must say for whom (when)")
-            if (section == "safety_net") != (fact.level is not None):
+            if (section in LEVELLED) != (fact.level is not None):
                 problems.append(
-                    f"{where}: a safety-net item, and only one, says where it sends (level)"
+                    f"{where}: a safety-net item or warning sign, and only these, "
+                    "says where it sends (level)"
                 )
     for dis in profile.disagreements:
         check_citations(f"profile.disagreements.{dis.id}", dis.citations)
@@ -301,6 +307,8 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
 
     lexicon = build_lexicon(findings, language, problems, classes.values())
     tolerance = build_word_tolerance(findings, language, lexicon, classes.values())
+    guide: Guide = files["guide"]
+    check_guide(guide, profile, problems)
     if problems:
         raise KnowledgeError(problems)
     implies = {f.id: _closure(f.id, findings) for f in findings.values() if f.implies}
@@ -321,7 +329,48 @@ def compile_knowledge(docs: dict[str, Any], digest: str) -> KnowledgeBase:
         groups={f.id: f.group for f in findings.values()},
         scope=(scope[0], scope[1]),
         asked_when=asked_when,
+        guide=guide,
     )
+
+
+_TOPIC_ID = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def check_guide(guide: Guide, profile: Profile, problems: list[str]) -> None:
+    """Every section of the statements and every disagreement in exactly one
+    topic of the guide; topic ids fit in an address and on the command line."""
+    sections = {"summary", "kinds", *profile_sections(profile)}
+    placed: dict[str, str] = {}
+    disagreements = {d.id for d in profile.disagreements}
+    argued: dict[str, str] = {}
+    seen: set[str] = set()
+    for t in guide.topics:
+        where = f"guide.topics.{t.id}"
+        if not _TOPIC_ID.fullmatch(t.id):
+            problems.append(f"{where}: an id is lower-case letters, digits and hyphens")
+        if t.id in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(t.id)
+        for part in t.parts:
+            if part.section not in sections:
+                problems.append(f"{where}: unknown section {part.section!r}")
+            elif part.section in placed:
+                problems.append(
+                    f"{where}: section {part.section!r} is in {placed[part.section]!r} too"
+                )
+            placed.setdefault(part.section, t.id)
+        for d in t.disagreements:
+            if d not in disagreements:
+                problems.append(f"{where}: unknown disagreement {d!r}")
+            elif d in argued:
+                problems.append(f"{where}: disagreement {d!r} is in {argued[d]!r} too")
+            argued.setdefault(d, t.id)
+    for section in sorted(sections - set(placed)):
+        problems.append(f"guide: section {section!r} is in no topic")
+    for d in sorted(disagreements - set(argued)):
+        problems.append(f"guide: disagreement {d!r} is in no topic")
+    if "{level}" not in guide.while_waiting_title:
+        problems.append("guide.while_waiting_title: needs {level}")
 
 
 def all_cues(language: Language) -> list[Cue]:

@@ -29,7 +29,7 @@ try:  # blake2 without loading OpenSSL (hashlib's import costs ~6 ms of every st
 except ImportError:  # pragma: no cover - CPython always builds _blake2
     from hashlib import blake2b
 
-DATA_FILES = ("sources", "findings", "language", "concepts", "kinds", "triage", "profile")
+DATA_FILES = ("sources", "findings", "language", "concepts", "kinds", "triage", "profile", "guide")
 # The modules whose code shapes the compiled knowledge: their source is part of
 # the cache key, so a change to the compiler never reuses an old pickle.
 COMPILER_MODULES = (

@@ -379,3 +379,37 @@ class Profile:
     disagreements: tuple[Disagreement, ...] = field(default=())
     # the causes of an ordinary cramp, not listed beside a dangerous possibility
     ordinary_causes: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(slots=True)
+class GuidePart:
+    """One section of the statements (charley.statements) shown in a topic."""
+
+    section: str
+    title: str = ""
+
+
+@forbid_extra
+@dataclass(slots=True)
+class GuideTopic:
+    """A topic of the care guide: a title and intro (not medical statements),
+    and the sections and disagreements whose statements it shows."""
+
+    id: str
+    title: str
+    intro: str
+    parts: tuple[GuidePart, ...]
+    group_by: Literal["section", "site", "level"] = "section"
+    disagreements: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(slots=True)
+class Guide:
+    """guide.yaml: the care guide's topics in order, and the titles of its groups."""
+
+    topics: tuple[GuideTopic, ...]
+    disagreements_title: str
+    any_part_title: str
+    while_waiting_title: str

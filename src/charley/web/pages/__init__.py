@@ -13,6 +13,7 @@ count and moves focus to a new answer. No build step.
     POST /interview/question    the state in the address (see pages/interview.py)
     GET  /interview/answers     check your answers, each with a "Change" link
     GET  /interview/result      the answer at the end of the questions
+    GET  /guide                 the care guide; ?q=... answers a question above it
     GET  /diary                 patterns, chart, recent episodes, a form to log one
     POST /diary/login           start a session: an HttpOnly cookie with its id, not the token
     POST /diary/logout          end the session on the server, and drop the cookie
@@ -53,6 +54,7 @@ from charley.web.pages.diary import (
     report_page,
     save_edit,
 )
+from charley.web.pages.guide import guide_page
 from charley.web.pages.interview import (
     answers_page,
     interview,
@@ -75,6 +77,7 @@ def install(app: FastAPI) -> None:
         ("/interview/question", post_question, ["POST"]),
         ("/interview/answers", answers_page, ["GET"]),
         ("/interview/result", result_page, ["GET"]),
+        ("/guide", guide_page, ["GET"]),
         ("/diary", diary_page, ["GET"]),
         ("/diary/login", login, ["POST"]),
         ("/diary/logout", logout, ["POST"]),
