@@ -70,7 +70,7 @@ STOP_WORDS = frozenset(
     did do does doing don't down during each either else ever every few for from
     further get gets getting give gives got had has have having he her here hers
     him his how i i'd i'll i'm i've if in into is isn't it it's its itself just
-    know let like likely may me might mine more most much must my myself need
+    know let like likely may me might mine more much must my myself need
     needs no nor not now of off on once one only or other ought our ours out over
     own please really same shall she should so some such tell than that that's
     the their them then there these they thing things this those through to too
