@@ -40,14 +40,17 @@ import os
 import sqlite3
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from charley.errors import InputError
 from charley.knowledge import KnowledgeBase, load_knowledge
 from charley.knowledge.lexicon import BOUNDARY, normalise, tokenize
 from charley.statements import Statement, all_statements
 
-__all__ = ["MAX_QUESTION", "Answer", "ask", "question_terms"]
+if TYPE_CHECKING:
+    from charley.assessment import Assessment
+
+__all__ = ["MAX_QUESTION", "Answer", "ask", "checker", "question_terms"]
 
 MAX_QUESTION = 1000
 INDEX_FORMAT = 1
@@ -80,7 +83,7 @@ STOP_WORDS = frozenset(
     go goes going gone went come comes came coming
     good bad best better help helps helped make makes making cause causes caused
     causing happen happens happening mean means thing okay ok normal worry
-    worried safe common""".split()
+    worried safe common""".split()  # noqa: SIM905 - a word list reads best as words
 )
 
 
@@ -138,11 +141,14 @@ def ask(question: str, *, limit: int = 3) -> Answer:
     if limit < 1:
         raise InputError("limit must be at least 1")
     kb = load_knowledge()
-    triage = _triage(text, kb)
+    assessment = checker(text, kb=kb)
+    triage = assessment.to_dict() if assessment is not None else None
     level = triage["triage"]["level"] if triage else None
     if level in EMERGENCY_LEVELS:
         label = kb.triage.levels[level]
-        message = f"{label} This describes an emergency: charley's checker answered it, not the guide."
+        message = (
+            f"{label} This describes an emergency: charley's checker answered it, not the guide."
+        )
         return Answer(question, (), triage, message)
     found = _index(kb).search(question_terms(text, kb=kb), limit)
     if found:
@@ -154,19 +160,19 @@ def ask(question: str, *, limit: int = 3) -> Answer:
     return Answer(question, found, triage, message)
 
 
-def _triage(text: str, kb: KnowledgeBase) -> dict[str, Any] | None:
-    """The checker's answer when the words report a symptom of the writer, now."""
+def checker(question: str, *, kb: KnowledgeBase | None = None) -> Assessment | None:
+    """The checker's assessment when the words report a symptom or sign of the
+    writer, now (present, not a worry, a memory or someone else's); else None."""
     from charley.assess import assess
     from charley.parse import parse
 
-    findings = parse(text, kb=kb)
+    kb = kb or load_knowledge()
+    findings = parse(question, kb=kb)
     symptom = any(
         f.state == "present" and f.context == "current" and kb.groups.get(f.id) in SYMPTOM_GROUPS
         for f in findings.items
     )
-    if not symptom:
-        return None
-    return assess(findings=findings, kb=kb).to_dict()
+    return assess(findings=findings, kb=kb) if symptom else None
 
 
 def question_terms(question: str, *, kb: KnowledgeBase | None = None) -> list[tuple[str, ...]]:
@@ -327,7 +333,9 @@ def _open_cached(path: str, statements: tuple[Statement, ...]) -> sqlite3.Connec
     return conn
 
 
-def _build_file(path: str, kb: KnowledgeBase, statements: tuple[Statement, ...]) -> sqlite3.Connection | None:
+def _build_file(
+    path: str, kb: KnowledgeBase, statements: tuple[Statement, ...]
+) -> sqlite3.Connection | None:
     """Build the index into a temporary file, then move it in place."""
     import tempfile
     from pathlib import Path
@@ -355,13 +363,19 @@ def _build_file(path: str, kb: KnowledgeBase, statements: tuple[Statement, ...])
 
 def _fill(conn: sqlite3.Connection, kb: KnowledgeBase, statements: tuple[Statement, ...]) -> None:
     conn.execute(
-        "CREATE VIRTUAL TABLE docs USING fts5(label, text, citations, examples, tokenize='porter unicode61')"
+        "CREATE VIRTUAL TABLE docs USING fts5("
+        "label, text, citations, examples, tokenize='porter unicode61')"
     )
     conn.execute("CREATE TABLE ids (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL)")
     rows = []
     for n, s in enumerate(statements, start=1):
         cited = " ".join(c.quote or c.summary for c in s.citations)
         rows.append((n, s.label, s.text, cited, " ".join(s.examples)))
-    conn.executemany("INSERT INTO docs (rowid, label, text, citations, examples) VALUES (?, ?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO ids (rowid, id) VALUES (?, ?)", [(n, s.id) for n, s in enumerate(statements, 1)])
+    conn.executemany(
+        "INSERT INTO docs (rowid, label, text, citations, examples) VALUES (?, ?, ?, ?, ?)", rows
+    )
+    conn.executemany(
+        "INSERT INTO ids (rowid, id) VALUES (?, ?)",
+        [(n, s.id) for n, s in enumerate(statements, 1)],
+    )
     conn.commit()

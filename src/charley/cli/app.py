@@ -13,7 +13,7 @@ from rich.console import Console
 from typer.core import TyperArgument, TyperCommand, TyperOption
 
 from charley import __version__
-from charley.cli import diary_commands, server_commands
+from charley.cli import ask_commands, diary_commands, server_commands
 from charley.cli.output import EXIT_DIARY, EXIT_INPUT, error, failure, to_json
 from charley.errors import CharleyError, InputError
 
@@ -34,6 +34,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(bench_app, name="bench")
 diary_commands.register(app)
 server_commands.register(app)
+ask_commands.register(app)
 
 
 class _Formatter(Protocol):
