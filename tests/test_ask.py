@@ -129,8 +129,27 @@ def test_any_text_never_crashes_and_answers_share_a_word(text: str) -> None:
 @given(
     st.lists(
         st.sampled_from(
-            "cramp calf night statin magnesium twitch bread france my the is what why "
-            "chest pain swollen hot stretch water".split()
+            [
+                "cramp",
+                "calf",
+                "night",
+                "statin",
+                "magnesium",
+                "twitch",
+                "bread",
+                "france",
+                "my",
+                "the",
+                "is",
+                "what",
+                "why",
+                "chest",
+                "pain",
+                "swollen",
+                "hot",
+                "stretch",
+                "water",
+            ]
         ),
         min_size=1,
         max_size=8,
