@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from fhir.resources.R4B.bundle import Bundle
 
 from charley.web import create_app
-from charley.web.routes import assess, episodes, health, knowledge
+from charley.web.routes import ask, assess, episodes, health, knowledge
 from charley.web.settings import MAX_BODY
 from tests.api.conftest import WHEN, Api, episode
 from tests.test_assess import CONTRACT_KEYS
@@ -42,6 +42,7 @@ OPERATIONS = {
     ("PUT", "/v1/episodes/{episode_id}"),
     ("DELETE", "/v1/episodes/{episode_id}"),
     ("GET", "/v1/knowledge"),
+    ("GET", "/v1/ask"),
 }
 DIARY = [
     ("POST", "/v1/episodes"),
@@ -127,7 +128,7 @@ def test_openapi_lists_every_route(api: Api) -> None:
     # And nothing the API's routers define is missing from it.
     routes = {
         (method, route.path_format)  # without converters: {episode_id}, not {episode_id:int}
-        for module in (assess, episodes, health, knowledge)
+        for module in (ask, assess, episodes, health, knowledge)
         for route in module.router.routes
         if isinstance(route, APIRoute)
         for method in route.methods or ()

@@ -13,7 +13,7 @@ from rich.console import Console
 from typer.core import TyperArgument, TyperCommand, TyperOption
 
 from charley import __version__
-from charley.cli import diary_commands, guide_commands, server_commands
+from charley.cli import ask_commands, diary_commands, guide_commands, server_commands
 from charley.cli.output import EXIT_DIARY, EXIT_INPUT, error, failure, to_json
 from charley.errors import CharleyError, InputError
 
@@ -35,6 +35,7 @@ app.add_typer(bench_app, name="bench")
 diary_commands.register(app)
 server_commands.register(app)
 guide_commands.register(app)
+ask_commands.register(app)
 
 
 class _Formatter(Protocol):

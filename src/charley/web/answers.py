@@ -262,6 +262,36 @@ class HealthOut(BaseModel):
     database: Literal["up", "down"]
 
 
+class StatementCitationOut(BaseModel):
+    """Where a statement comes from: an article's words, or charley's summary of guidance."""
+
+    source: str = Field(examples=["001_e0250afc5b5f3852.txt"])
+    title: str
+    quote: str | None = Field(None, description="An article's own words (articles only).")
+    summary: str | None = Field(None, description="charley's summary of guidance (guidance only).")
+
+
+class StatementOut(BaseModel):
+    id: str = Field(examples=["medicines.statins"], description='"<section>.<id>"')
+    section: str
+    label: str
+    text: str = Field(description="The statement, in charley's words.")
+    citations: list[StatementCitationOut]
+
+
+class AnswerOut(BaseModel):
+    """A question answered from charley's sources, and by the checker when it tells symptoms."""
+
+    question: str
+    statements: list[StatementOut] = Field(
+        description="Best first; empty when nothing answers, and at the emergency levels."
+    )
+    triage: AssessmentOut | None = Field(
+        description="The checker's assessment when the question tells a symptom of the writer, now."
+    )
+    message: str = Field(description="One plain sentence about the answer.")
+
+
 def ok(
     model: type[BaseModel], description: str, status: int = 200
 ) -> dict[int | str, dict[str, Any]]:

@@ -23,7 +23,7 @@ from charley.web.access_log import hide_query_strings
 from charley.web.caching import NoStore
 from charley.web.limits import BodyLimit
 from charley.web.pages.common import HERE
-from charley.web.routes import assess, docs, episodes, health, knowledge
+from charley.web.routes import ask, assess, docs, episodes, health, knowledge
 from charley.web.settings import Settings
 from charley.web.throttle import LoginThrottle
 
@@ -76,6 +76,7 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.include_router(assess.router)
     app.include_router(episodes.router)
     app.include_router(knowledge.router)
+    app.include_router(ask.router)
     app.include_router(docs.router)
     app.add_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     pages.install(app)
