@@ -379,3 +379,40 @@ class Profile:
     disagreements: tuple[Disagreement, ...] = field(default=())
     # the causes of an ordinary cramp, not listed beside a dangerous possibility
     ordinary_causes: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(slots=True)
+class CoverageEntry:
+    """One medically meaningful statement of an article (coverage.yaml).
+
+    ``quote`` is a short verbatim passage that identifies it. Exactly one of
+    ``cited_by`` (ids from :func:`charley.statements.all_statements` whose
+    citations quote the same passage) and ``left_out`` (the id of a reason in
+    the file's ``reasons``, with ``note`` saying which rule or what it repeats)
+    is given.
+    """
+
+    quote: str
+    cited_by: tuple[str, ...] = ()
+    left_out: str = ""
+    note: str = ""
+
+
+@forbid_extra
+@dataclass(slots=True)
+class ArticleCoverage:
+    source: str
+    statements: tuple[CoverageEntry, ...]
+
+
+@forbid_extra
+@dataclass(slots=True)
+class Coverage:
+    """The inventory of what the four articles say, and what charley does with it.
+
+    Read only by `charley kb check` (never on the start-up path of `charley assess`).
+    """
+
+    reasons: dict[str, str]
+    articles: tuple[ArticleCoverage, ...]
