@@ -4,6 +4,7 @@ charley cites: `charley kb check` checks it and prints the figure."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -154,6 +155,15 @@ def test_same_passage_is_an_overlap_of_places_in_the_article() -> None:
     # a short quote counts when it lies wholly inside the other
     assert same_passage(text, "calf", "Stretch the calf gently")
     assert not same_passage(text, "Not in the text at all", "Cramps hurt.")
+
+
+def test_the_docs_list_every_statement_left_out() -> None:
+    docs = fold((Path(__file__).resolve().parents[2] / "docs" / "knowledge.md").read_text())
+    section = docs.split("what the articles say that charley leaves out", 1)[1]
+    for article in _coverage().articles:
+        for entry in article.statements:
+            if entry.left_out:
+                assert fold(entry.quote) in section, entry.quote
 
 
 def test_coverage_share() -> None:
