@@ -127,17 +127,18 @@ def same_passage(text: str, a: str, b: str) -> bool:
 
 def load_coverage(problems: list[str]) -> Coverage | None:
     """coverage.yaml, validated against its schema (not part of the start-up cache)."""
-    import yaml
     from pydantic import TypeAdapter, ValidationError
 
-    from charley.knowledge.loader import data_dir
+    from charley.knowledge.loader import data_dir, parse_yaml
 
     path = data_dir() / COVERAGE_FILE
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = parse_yaml({"coverage": path.read_bytes()})["coverage"]  # strict: no key twice
         return TypeAdapter(Coverage).validate_python(doc)
-    except (OSError, yaml.YAMLError) as exc:
+    except OSError as exc:
         problems.append(f"{COVERAGE_FILE}: cannot be read: {exc}")
+    except KnowledgeError as exc:
+        problems.extend(exc.problems)
     except ValidationError as exc:
         for err in exc.errors():
             where = ".".join(str(x) for x in err["loc"])
