@@ -258,6 +258,11 @@ def kb_check(
     console.print(
         f"[green]kb check passed[/green]: {counts}" + (f"; {', '.join(checked)}" if checked else "")
     )
+    lines = report.coverage_lines()
+    if lines:
+        console.print("Coverage of the articles (cited / (cited + left out)):", highlight=False)
+        for line in lines:
+            console.print(f"  {line}", markup=False, highlight=False)
 
 
 @bench_app.command("vignettes")

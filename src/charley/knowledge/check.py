@@ -17,17 +17,46 @@ from charley.errors import KnowledgeError
 from charley.knowledge.base import KnowledgeBase
 from charley.knowledge.compile import profile_sections
 from charley.knowledge.loader import build_knowledge
-from charley.knowledge.schema import LEVELS, Citation
+from charley.knowledge.schema import LEVELS, Citation, Coverage
+
+COVERAGE_FILE = "coverage.yaml"
+MIN_OVERLAP = 15
+"""Two quotes of one article are the same passage when their places in the
+article share at least this many characters (or the whole of the shorter)."""
 
 
 @dataclass
 class Report:
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # article -> (statements cited, statements left out), from coverage.yaml
+    coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def coverage_lines(self) -> list[str]:
+        """The coverage per article and overall, one line each."""
+        lines = [
+            f"{source}: {_ratio(cited, left)}" for source, (cited, left) in self.coverage.items()
+        ]
+        cited = sum(c for c, _ in self.coverage.values())
+        left = sum(x for _, x in self.coverage.values())
+        if self.coverage:
+            lines.append(f"overall: {_ratio(cited, left)}")
+        return lines
+
+
+def _ratio(cited: int, left: int) -> str:
+    total = cited + left
+    share = 100 * cited / total if total else 0.0
+    return f"{cited} of {total} statements cited ({share:.1f}%), {left} left out"
+
+
+def coverage_share(cited: int, left: int) -> float:
+    """cited / (cited + left out); 0 when nothing is listed."""
+    return cited / (cited + left) if cited + left else 0.0
 
 
 def fold(text: str) -> str:
@@ -105,6 +134,113 @@ def check_guide(kb: KnowledgeBase, sources_dir: Path | None = None) -> list[str]
     return problems
 
 
+def _spans(text: str, quote: str) -> list[tuple[int, int]]:
+    needle = fold(quote)
+    out: list[tuple[int, int]] = []
+    start = text.find(needle) if needle else -1
+    while start >= 0:
+        out.append((start, start + len(needle)))
+        start = text.find(needle, start + 1)
+    return out
+
+
+def same_passage(text: str, a: str, b: str) -> bool:
+    """Whether quotes `a` and `b` are the same passage of the (folded) article
+    `text`: some place of one in the article shares at least MIN_OVERLAP
+    characters with some place of the other, or the whole of the shorter
+    (so a quote contained in the other always counts)."""
+    for s1, e1 in _spans(text, a):
+        for s2, e2 in _spans(text, b):
+            shared = min(e1, e2) - max(s1, s2)
+            if shared > 0 and shared >= min(MIN_OVERLAP, e1 - s1, e2 - s2):
+                return True
+    return False
+
+
+def load_coverage(problems: list[str]) -> Coverage | None:
+    """coverage.yaml, validated against its schema (not part of the start-up cache)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from charley.knowledge.loader import data_dir, parse_yaml
+
+    path = data_dir() / COVERAGE_FILE
+    try:
+        doc = parse_yaml({"coverage": path.read_bytes()})["coverage"]  # strict: no key twice
+        return TypeAdapter(Coverage).validate_python(doc)
+    except OSError as exc:
+        problems.append(f"{COVERAGE_FILE}: cannot be read: {exc}")
+    except KnowledgeError as exc:
+        problems.extend(exc.problems)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err["loc"])
+            problems.append(f"{COVERAGE_FILE}: {where}: {err['msg']}")
+    return None
+
+
+def check_coverage(
+    kb: KnowledgeBase, coverage: Coverage, texts: dict[str, str] | None
+) -> tuple[list[str], dict[str, tuple[int, int]]]:
+    """Problems with the inventory, and (cited, left out) per article.
+
+    With `texts` (the folded articles), each quote must be verbatim in its
+    article and each `cited_by` statement must carry a citation of that
+    article quoting the same passage (see `same_passage`).
+    """
+    from charley.statements import all_statements
+
+    statements = {s.id: s for s in all_statements(kb)}
+    articles = {s.id for s in kb.sources.values() if s.kind == "article"}
+    problems: list[str] = []
+    figures: dict[str, tuple[int, int]] = {}
+    for article in coverage.articles:
+        where_a = f"{COVERAGE_FILE}: {article.source}"
+        if article.source not in articles:
+            problems.append(f"{where_a}: not an article of sources.yaml")
+        if article.source in figures:
+            problems.append(f"{where_a}: listed twice")
+        text = (texts or {}).get(article.source)
+        cited = left = 0
+        seen: set[str] = set()
+        for n, entry in enumerate(article.statements):
+            where = f"{where_a} #{n + 1} {entry.quote[:50]!r}"
+            if fold(entry.quote) in seen:
+                problems.append(f"{where}: the same quote is listed twice")
+            seen.add(fold(entry.quote))
+            if len(entry.quote) > 300 or not entry.quote.strip():
+                problems.append(f"{where}: a quote must be 1 to 300 characters")
+            if bool(entry.cited_by) == bool(entry.left_out):
+                problems.append(f"{where}: give exactly one of cited_by and left_out")
+                continue
+            if text is not None and fold(entry.quote) not in text:
+                problems.append(f"{where}: quote not found verbatim in {article.source}")
+                text_ok = False
+            else:
+                text_ok = text is not None
+            if entry.left_out:
+                left += 1
+                if entry.left_out not in coverage.reasons:
+                    problems.append(f"{where}: left_out {entry.left_out!r} is not in reasons")
+                if not entry.note.strip():
+                    problems.append(f"{where}: a left-out statement needs a note")
+                continue
+            cited += 1
+            for sid in entry.cited_by:
+                statement = statements.get(sid)
+                if statement is None:
+                    problems.append(f"{where}: cited_by {sid!r} is not a statement")
+                    continue
+                quotes = [c.quote for c in statement.citations if c.source == article.source]
+                if not quotes:
+                    problems.append(f"{where}: {sid} cites nothing from {article.source}")
+                elif text_ok and not any(same_passage(text or "", q, entry.quote) for q in quotes):
+                    problems.append(f"{where}: no citation of {sid} quotes this passage")
+        figures[article.source] = (cited, left)
+    for missing in sorted(articles - set(figures)):
+        problems.append(f"{COVERAGE_FILE}: {missing} has no inventory")
+    return problems, figures
+
+
 _LEVEL_HEADER = re.compile(r"^\*\*(\w+)\*\*\s*$")
 
 
@@ -166,8 +302,14 @@ def check_knowledge(sources_dir: Path | None = None, triage_md: Path | None = No
     except KnowledgeError as exc:
         report.problems.extend(exc.problems)
         return report
+    texts: dict[str, str] | None = None
     if sources_dir is not None:
         report.problems.extend(check_quotes(kb, sources_dir))
+        texts = article_texts(kb, sources_dir, [])
+    coverage = load_coverage(report.problems)
+    if coverage is not None:
+        problems, report.coverage = check_coverage(kb, coverage, texts)
+        report.problems.extend(problems)
     if triage_md is not None:
         try:
             report.problems.extend(check_policy(kb, triage_md.read_text(encoding="utf-8")))
@@ -189,5 +331,7 @@ def check_knowledge(sources_dir: Path | None = None, triage_md: Path | None = No
         "quotes": sum(1 for _, c in cites if c.quote),
         "guide topics": len(topics),
         "guide statements": sum(len(t.statements) for t in topics),
+        "article statements": sum(c + x for c, x in report.coverage.values()),
+        "of them cited": sum(c for c, _ in report.coverage.values()),
     }
     return report

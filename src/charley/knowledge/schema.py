@@ -392,6 +392,24 @@ class GuidePart:
 
 @forbid_extra
 @dataclass(slots=True)
+class CoverageEntry:
+    """One medically meaningful statement of an article (coverage.yaml).
+
+    ``quote`` is a short verbatim passage that identifies it. Exactly one of
+    ``cited_by`` (ids from :func:`charley.statements.all_statements` whose
+    citations quote the same passage) and ``left_out`` (the id of a reason in
+    the file's ``reasons``, with ``note`` saying which rule or what it repeats)
+    is given.
+    """
+
+    quote: str
+    cited_by: tuple[str, ...] = ()
+    left_out: str = ""
+    note: str = ""
+
+
+@forbid_extra
+@dataclass(slots=True)
 class GuideTopic:
     """A topic of the care guide: a title and intro (not medical statements),
     and the sections and disagreements whose statements it shows."""
@@ -406,6 +424,13 @@ class GuideTopic:
 
 @forbid_extra
 @dataclass(slots=True)
+class ArticleCoverage:
+    source: str
+    statements: tuple[CoverageEntry, ...]
+
+
+@forbid_extra
+@dataclass(slots=True)
 class Guide:
     """guide.yaml: the care guide's topics in order, and the titles of its groups."""
 
@@ -413,3 +438,15 @@ class Guide:
     disagreements_title: str
     any_part_title: str
     while_waiting_title: str
+
+
+@forbid_extra
+@dataclass(slots=True)
+class Coverage:
+    """The inventory of what the four articles say, and what charley does with it.
+
+    Read only by `charley kb check` (never on the start-up path of `charley assess`).
+    """
+
+    reasons: dict[str, str]
+    articles: tuple[ArticleCoverage, ...]
