@@ -42,10 +42,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from charley.errors import InputError
 from charley.findings import Findings
@@ -56,10 +57,10 @@ from charley.statements import Statement, all_statements
 if TYPE_CHECKING:
     from charley.assessment import Assessment
 
-__all__ = ["MAX_QUESTION", "Answer", "ask", "checker", "question_terms"]
+__all__ = ["MAX_QUESTION", "Answer", "Term", "ask", "checker", "question_terms"]
 
 MAX_QUESTION = 1000
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 # bm25 weights of the columns: label, text, citations, examples
 WEIGHTS = (4.0, 2.0, 1.0, 2.0)
 # the share of the question's weight a statement must carry to answer it
@@ -87,7 +88,7 @@ STOP_WORDS = frozenset(
     the their them then there these they thing things this those through to too
     try trying tried under until up us usually very want was way we well were
     what what's when where which while who whom whose why will with worth would
-    yes yet you your yours yourself actually just anything something ever
+    yes yet you your yours yourself actually just anything something ever still see
     go goes going gone went come comes came coming
     good bad best better help helps helped make makes making cause causes caused
     causing happen happens happening mean means thing okay ok normal worry
@@ -217,25 +218,35 @@ def _about_no_one(question: str, kb: KnowledgeBase) -> bool:
     return asked and not any(w in writer for w in words)
 
 
-def question_terms(question: str, *, kb: KnowledgeBase | None = None) -> list[tuple[str, ...]]:
-    """The question's content words, each with its synonyms (first the word itself).
+class Term(NamedTuple):
+    """One meaning in a question: the words the person used, those words with
+    their synonyms, or the parts of the guide a question frame asks for."""
 
-    >>> question_terms("charlie horse at nite?")[0][:2]
+    own: tuple[str, ...]
+    words: tuple[str, ...]
+    sections: frozenset[str] = frozenset()
+
+
+def question_terms(question: str, *, kb: KnowledgeBase | None = None) -> list[Term]:
+    """The question's frames ("how long", "which doctor") and content words,
+    each content word with its synonyms (first the words themselves).
+
+    >>> question_terms("charlie horse at nite?")[0].words[:2]
     ('charley', 'horse')
+    >>> sorted(question_terms("how long does a twitch last?")[0].sections)
+    ['durations']
     """
     kb = kb or load_knowledge()
     words = tokenize(normalise(question), kb.tolerance.known).words
     covered: set[int] = set()
-    groups: list[tuple[str, ...]] = []
+    terms: list[Term] = []
     for m in kb.lexicon.scan(words):
         findings = [p[1] for p in m.payloads if p[0] == "finding"]
-        if not findings:
-            continue
-        own = set(_content(words[m.first : m.last + 1]))
-        if not own:
+        own = tuple(dict.fromkeys(_content(words[m.first : m.last + 1])))
+        if not findings or not own:
             continue
         covered.update(range(m.first, m.last + 1))
-        terms = dict.fromkeys(_content(words[m.first : m.last + 1]))
+        synonyms = dict.fromkeys(own)
         for fid in findings:
             finding = kb.findings.get(fid)
             if finding is None:
@@ -245,18 +256,41 @@ def question_terms(question: str, *, kb: KnowledgeBase | None = None) -> list[tu
                 # a one-word phrase is a synonym; a longer one only lends the
                 # words of a spelling of what was said ("charlie horse" ->
                 # "charley horse"), not its frame ("had one last night")
-                if phrase != finding.label and len(parts) > 1 and not own.intersection(parts):
+                if phrase != finding.label and len(parts) > 1 and not set(own).intersection(parts):
                     continue
                 for w in _content(parts):
-                    if len(terms) < MAX_SYNONYMS:
-                        terms.setdefault(w)
-        groups.append(tuple(terms))
+                    if len(synonyms) < MAX_SYNONYMS:
+                        synonyms.setdefault(w)
+        terms.append(Term(own, tuple(synonyms)))
+    free = [i for i in range(len(words)) if i not in covered]
+    for first, last, sections in _frames(kb).scan([words[i] for i in free]):
+        covered.update(free[first : last + 1])
+        terms.append(Term((), (), sections))
     for i, w in enumerate(words):
         if i not in covered and _content([w]):
-            groups.append((_clean(w),))
-    # one group per meaning: "cramps ... cramp" counts once
-    unique: dict[tuple[str, ...], None] = dict.fromkeys(g for g in groups if g)
-    return list(unique)
+            terms.append(Term((_clean(w),), (_clean(w),)))
+    # one term per meaning: "cramps ... cramp" counts once
+    unique: dict[tuple[tuple[str, ...], frozenset[str]], Term] = {}
+    for t in terms:
+        unique.setdefault((t.words, t.sections), t)
+    return _without_shared_synonyms(list(unique.values()))
+
+
+def _without_shared_synonyms(terms: list[Term]) -> list[Term]:
+    """Drop a synonym that two words of the question both bring ("muscle" from
+    "leg" and from "sore"): it cannot tell them apart, and a statement holding
+    it would seem to answer both."""
+    seen: dict[str, int] = {}
+    for t in terms:
+        for w in set(t.words) - set(t.own):
+            seen[w] = seen.get(w, 0) + 1
+    own = {w for t in terms for w in t.own}
+    shared = {w for w, count in seen.items() if count > 1 or w in own}
+    if not shared:
+        return terms
+    return [
+        t._replace(words=tuple(w for w in t.words if w in t.own or w not in shared)) for t in terms
+    ]
 
 
 def _clean(word: str) -> str:
@@ -280,6 +314,45 @@ def _fts(terms: tuple[str, ...]) -> str:
     return " OR ".join(f'"{t}"*' if len(t) >= PREFIX_MIN else f'"{t}"' for t in terms)
 
 
+class _Frames:
+    """The question frames of guide.yaml (`asked_by`), longest first."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        asks: dict[tuple[str, ...], set[str]] = {}
+        for topic in kb.guide.topics if kb.guide else ():
+            for part in topic.parts:
+                for phrase in part.asked_by:
+                    key = tuple(tokenize(normalise(phrase), kb.tolerance.known).words)
+                    asks.setdefault(key, set()).add(part.section)
+        self.asks = {k: frozenset(v) for k, v in asks.items()}
+        self.longest = max(map(len, self.asks), default=0)
+
+    def scan(self, words: list[str]) -> list[tuple[int, int, frozenset[str]]]:
+        """Left to right, the longest frame at each position not yet taken."""
+        found = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self.longest, len(words) - i), 0, -1):
+                sections = self.asks.get(tuple(words[i : i + size]))
+                if sections is not None:
+                    found.append((i, i + size - 1, sections))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+
+_FRAMES: dict[str, _Frames] = {}
+
+
+def _frames(kb: KnowledgeBase) -> _Frames:
+    frames = _FRAMES.get(kb.digest)
+    if frames is None:
+        frames = _FRAMES[kb.digest] = _Frames(kb)
+    return frames
+
+
 class _Index:
     """The statements in an FTS5 table, and the search over it."""
 
@@ -288,36 +361,45 @@ class _Index:
         self.statements = statements
         self.lock = threading.Lock()
 
-    def search(self, groups: list[tuple[str, ...]], limit: int) -> tuple[Statement, ...]:
+    def search(self, terms: list[Term], limit: int) -> tuple[Statement, ...]:
         """The statements that carry enough of the question, best first.
 
-        Each group is a word of the question with its synonyms. Candidates
-        match any of them; the order is the share of the question's weight a
-        statement carries, then bm25 on the question's own words, then bm25
-        on the synonyms too (a synonym can find a statement, but the words
-        the person used decide between close ones).
+        Each term is a word of the question with its synonyms, or a frame
+        that asks for some parts of the guide. Candidates match any of them;
+        the order is the share of the question's weight a statement carries,
+        then bm25 on the question's own words, then bm25 on the synonyms too
+        (a synonym can find a statement, but the words the person used decide
+        between close ones), then the knowledge's order.
         """
-        if not groups:
+        if not terms:
             return ()
         n = len(self.statements)
-        own = tuple(dict.fromkeys(g[0] for g in groups))
-        everything = tuple(dict.fromkeys(t for g in groups for t in g))
+        own = tuple(dict.fromkeys(w for t in terms for w in t.own))
+        everything = tuple(dict.fromkeys(w for t in terms for w in t.words))
         with self.lock:
-            hits = [set(self._ranked(g, len(self.statements))) for g in groups]
-            by_own = self._ranked(own, CANDIDATES)
-            by_all = self._ranked(everything, CANDIDATES)
+            hits = [
+                self._in_sections(t.sections) if t.sections else set(self._ranked(t.words, n))
+                for t in terms
+            ]
+            by_own = self._ranked(own, n) if own else {}
+            by_all = self._ranked(everything, CANDIDATES) if everything else {}
         # a word few statements share says more than one most of them share
         weights = [math.log((n + 1) / (len(h) + 0.5)) for h in hits]
         total = sum(weights)
         if total <= 0:
             return ()
+        candidates = set(by_all).union(*(h for t, h in zip(terms, hits, strict=True) if t.sections))
         scored = []
-        for rowid, score in by_all.items():
+        for rowid in candidates:
             share = sum(w for w, h in zip(weights, hits, strict=True) if rowid in h) / total
             if share >= MIN_COVERAGE:
-                scored.append((-round(share, 6), by_own.get(rowid, 0.0), score, rowid))
+                best = (by_own.get(rowid, 0.0), by_all.get(rowid, 0.0), rowid)
+                scored.append((-round(share, 6), *best))
         scored.sort()
         return tuple(self.statements[row[-1] - 1] for row in scored[:limit])
+
+    def _in_sections(self, sections: frozenset[str]) -> set[int]:
+        return {n for n, s in enumerate(self.statements, 1) if s.section in sections}
 
     def _ranked(self, terms: tuple[str, ...], limit: int) -> dict[int, float]:
         rows = self.conn.execute(
@@ -327,6 +409,7 @@ class _Index:
         return dict(rows.fetchall())
 
 
+_ONE_LETTER = re.compile(r"\b\w\b")
 _INDEXES: dict[str, _Index] = {}
 _BUILD_LOCK = threading.Lock()
 
@@ -412,7 +495,10 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase, statements: tuple[Stateme
     rows = []
     for n, s in enumerate(statements, start=1):
         cited = " ".join(c.quote or c.summary for c in s.citations)
-        rows.append((n, s.label, s.text, cited, " ".join(s.examples)))
+        columns = (s.label, s.text, cited, " ".join(s.examples))
+        # a word of one letter answers nothing, and the stemmer makes some
+        # ("eing" -> "e" would find "e.g.")
+        rows.append((n, *(_ONE_LETTER.sub(" ", c) for c in columns)))
     conn.executemany(
         "INSERT INTO docs (rowid, label, text, citations, examples) VALUES (?, ?, ?, ?, ?)", rows
     )

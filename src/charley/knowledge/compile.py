@@ -359,6 +359,11 @@ def check_guide(guide: Guide, profile: Profile, problems: list[str]) -> None:
                     f"{where}: section {part.section!r} is in {placed[part.section]!r} too"
                 )
             placed.setdefault(part.section, t.id)
+            for phrase in part.asked_by:
+                if not tokenize(normalise(phrase), lambda _: None).words:
+                    problems.append(f"{where}.{part.section}: asked_by {phrase!r} has no words")
+            if len(set(part.asked_by)) != len(part.asked_by):
+                problems.append(f"{where}.{part.section}: asked_by lists a phrase twice")
         for d in t.disagreements:
             if d not in disagreements:
                 problems.append(f"{where}: unknown disagreement {d!r}")

@@ -384,10 +384,15 @@ class Profile:
 @forbid_extra
 @dataclass(slots=True)
 class GuidePart:
-    """One section of the statements (charley.statements) shown in a topic."""
+    """One section of the statements (charley.statements) shown in a topic.
+
+    `asked_by`: how people ask for it ("how long", "which doctor"); a question
+    holding one of these phrases asks for this section's statements.
+    """
 
     section: str
     title: str = ""
+    asked_by: tuple[str, ...] = ()
 
 
 @forbid_extra
