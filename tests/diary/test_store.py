@@ -403,6 +403,8 @@ def test_a_diary_made_at_the_first_revision_is_upgraded_with_its_episodes(
             "ix_episode_remedies_person_remedy",
             "ix_episodes_public_id",
         } <= indexes
+        # the person_id indexes were prefixes of those two: dropped (0007)
+        assert not {"ix_episode_sites_person_id", "ix_episode_remedies_person_id"} & indexes
         assert diary.add(entry(when(days=3))).id not in ids
 
 

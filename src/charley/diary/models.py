@@ -105,7 +105,8 @@ class EpisodeSite(Base):
     episode_id: Mapped[int] = mapped_column(
         ForeignKey("episodes.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    # indexed first in the (person_id, ...) index above
+    person_id: Mapped[int] = mapped_column(Integer)
     site: Mapped[str] = mapped_column(String(40))
     side: Mapped[str] = mapped_column(String(10), default="unknown")
 
@@ -118,7 +119,8 @@ class EpisodeRemedy(Base):
     episode_id: Mapped[int] = mapped_column(
         ForeignKey("episodes.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    # indexed first in the (person_id, ...) index above
+    person_id: Mapped[int] = mapped_column(Integer)
     remedy: Mapped[str] = mapped_column(String(60))
     relief: Mapped[int] = mapped_column(SmallInteger)
 
