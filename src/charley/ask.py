@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from charley.errors import InputError
 from charley.findings import Findings
 from charley.knowledge import KnowledgeBase, load_knowledge
-from charley.knowledge.lexicon import BOUNDARY, normalise, tokenize
+from charley.knowledge.lexicon import BOUNDARY, Lexicon, normalise, tokenize
 from charley.statements import Statement, all_statements
 
 if TYPE_CHECKING:
@@ -263,9 +263,9 @@ def question_terms(question: str, *, kb: KnowledgeBase | None = None) -> list[Te
                         synonyms.setdefault(w)
         terms.append(Term(own, tuple(synonyms)))
     free = [i for i in range(len(words)) if i not in covered]
-    for first, last, sections in _frames(kb).scan([words[i] for i in free]):
-        covered.update(free[first : last + 1])
-        terms.append(Term((), (), sections))
+    for m in _frames(kb).scan([words[i] for i in free]):
+        covered.update(free[m.first : m.last + 1])
+        terms.append(Term((), (), frozenset(p[1] for p in m.payloads)))
     for i, w in enumerate(words):
         if i not in covered and _content([w]):
             terms.append(Term((_clean(w),), (_clean(w),)))
@@ -314,43 +314,24 @@ def _fts(terms: tuple[str, ...]) -> str:
     return " OR ".join(f'"{t}"*' if len(t) >= PREFIX_MIN else f'"{t}"' for t in terms)
 
 
-class _Frames:
-    """The question frames of guide.yaml (`asked_by`), longest first."""
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        asks: dict[tuple[str, ...], set[str]] = {}
-        for topic in kb.guide.topics if kb.guide else ():
-            for part in topic.parts:
-                for phrase in part.asked_by:
-                    key = tuple(tokenize(normalise(phrase), kb.tolerance.known).words)
-                    asks.setdefault(key, set()).add(part.section)
-        self.asks = {k: frozenset(v) for k, v in asks.items()}
-        self.longest = max(map(len, self.asks), default=0)
-
-    def scan(self, words: list[str]) -> list[tuple[int, int, frozenset[str]]]:
-        """Left to right, the longest frame at each position not yet taken."""
-        found = []
-        i = 0
-        while i < len(words):
-            for size in range(min(self.longest, len(words) - i), 0, -1):
-                sections = self.asks.get(tuple(words[i : i + size]))
-                if sections is not None:
-                    found.append((i, i + size - 1, sections))
-                    i += size
-                    break
-            else:
-                i += 1
-        return found
-
-
-_FRAMES: dict[str, _Frames] = {}
-
-
-def _frames(kb: KnowledgeBase) -> _Frames:
+def _frames(kb: KnowledgeBase) -> Lexicon:
+    """The question frames of guide.yaml (`questions`) as a lexicon: each
+    phrase's payloads name the sections it asks for."""
     frames = _FRAMES.get(kb.digest)
     if frames is None:
-        frames = _FRAMES[kb.digest] = _Frames(kb)
+        frames = Lexicon(frozenset())
+        for frame in kb.guide.questions if kb.guide else ():
+            for phrase in frame.phrases:
+                # read like the question, so a word the tolerance puts right
+                # is put right alike in both
+                words = " ".join(tokenize(normalise(phrase), kb.tolerance.known).words)
+                for section in frame.asks:
+                    frames.add(words, ("asks", section, ""), {})
+        _FRAMES[kb.digest] = frames
     return frames
+
+
+_FRAMES: dict[str, Lexicon] = {}
 
 
 class _Index:
@@ -360,6 +341,9 @@ class _Index:
         self.conn = conn
         self.statements = statements
         self.lock = threading.Lock()
+        self.rows_of: dict[str, set[int]] = {}
+        for n, s in enumerate(statements, 1):
+            self.rows_of.setdefault(s.section, set()).add(n)
 
     def search(self, terms: list[Term], limit: int) -> tuple[Statement, ...]:
         """The statements that carry enough of the question, best first.
@@ -399,7 +383,7 @@ class _Index:
         return tuple(self.statements[row[-1] - 1] for row in scored[:limit])
 
     def _in_sections(self, sections: frozenset[str]) -> set[int]:
-        return {n for n, s in enumerate(self.statements, 1) if s.section in sections}
+        return set().union(*(self.rows_of.get(s, set()) for s in sections))
 
     def _ranked(self, terms: tuple[str, ...], limit: int) -> dict[int, float]:
         rows = self.conn.execute(

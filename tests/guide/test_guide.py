@@ -155,6 +155,19 @@ def test_guide_yaml_that_leaves_out_a_section_or_repeats_one_is_refused() -> Non
     assert "lower-case letters" in problems
 
 
+def test_question_frames_for_an_unknown_section_or_a_phrase_twice_are_refused() -> None:
+    broken = copy.deepcopy(_docs())
+    guide = broken["guide"]
+    assert isinstance(guide, dict)
+    guide["questions"].append({"asks": ["durations", "lasting"], "phrases": ["how long", " "]})
+    with pytest.raises(KnowledgeError) as caught:
+        compile_knowledge(broken, "test")
+    problems = "\n".join(caught.value.problems)
+    assert "unknown section 'lasting'" in problems
+    assert "phrase 'how long' stands in another entry too" in problems
+    assert "phrase ' ' has no words" in problems
+
+
 def test_links_for_a_calf_cramp_go_to_its_kind_and_calf_relief() -> None:
     from charley.assess import assess
 

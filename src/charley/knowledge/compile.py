@@ -359,11 +359,6 @@ def check_guide(guide: Guide, profile: Profile, problems: list[str]) -> None:
                     f"{where}: section {part.section!r} is in {placed[part.section]!r} too"
                 )
             placed.setdefault(part.section, t.id)
-            for phrase in part.asked_by:
-                if not tokenize(normalise(phrase), lambda _: None).words:
-                    problems.append(f"{where}.{part.section}: asked_by {phrase!r} has no words")
-            if len(set(part.asked_by)) != len(part.asked_by):
-                problems.append(f"{where}.{part.section}: asked_by lists a phrase twice")
         for d in t.disagreements:
             if d not in disagreements:
                 problems.append(f"{where}: unknown disagreement {d!r}")
@@ -376,6 +371,23 @@ def check_guide(guide: Guide, profile: Profile, problems: list[str]) -> None:
         problems.append(f"guide: disagreement {d!r} is in no topic")
     if "{level}" not in guide.while_waiting_title:
         problems.append("guide.while_waiting_title: needs {level}")
+    check_question_frames(guide, sections, problems)
+
+
+def check_question_frames(guide: Guide, sections: set[str], problems: list[str]) -> None:
+    """Each frame asks for known sections; each phrase has words and stands in one entry."""
+    seen: set[str] = set()
+    for n, frame in enumerate(guide.questions):
+        where = f"guide.questions.{n}"
+        for section in frame.asks:
+            if section not in sections:
+                problems.append(f"{where}: unknown section {section!r}")
+        for phrase in frame.phrases:
+            if not tokenize(normalise(phrase), lambda _: None).words:
+                problems.append(f"{where}: phrase {phrase!r} has no words")
+            elif phrase in seen:
+                problems.append(f"{where}: phrase {phrase!r} stands in another entry too")
+            seen.add(phrase)
 
 
 def all_cues(language: Language) -> list[Cue]:

@@ -384,15 +384,20 @@ class Profile:
 @forbid_extra
 @dataclass(slots=True)
 class GuidePart:
-    """One section of the statements (charley.statements) shown in a topic.
-
-    `asked_by`: how people ask for it ("how long", "which doctor"); a question
-    holding one of these phrases asks for this section's statements.
-    """
+    """One section of the statements (charley.statements) shown in a topic."""
 
     section: str
     title: str = ""
-    asked_by: tuple[str, ...] = ()
+
+
+@forbid_extra
+@dataclass(slots=True)
+class QuestionFrame:
+    """Phrases by which people ask for some sections of the statements ("how
+    long" asks for durations), whatever the question is about."""
+
+    asks: tuple[str, ...]
+    phrases: tuple[str, ...]
 
 
 @forbid_extra
@@ -443,6 +448,7 @@ class Guide:
     disagreements_title: str
     any_part_title: str
     while_waiting_title: str
+    questions: tuple[QuestionFrame, ...] = ()
 
 
 @forbid_extra
